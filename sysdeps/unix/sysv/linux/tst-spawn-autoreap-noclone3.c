@@ -1,0 +1,218 @@
+/* Tests for POSIX_SPAWN_AUTOREAP on kernels without clone3 support for it.
+   Copyright (C) 2026 Free Software Foundation, Inc.
+   This file is part of the GNU C Library.
+
+   The GNU C Library is free software; you can redistribute it and/or
+   modify it under the terms of the GNU Lesser General Public
+   License as published by the Free Software Foundation; either
+   version 2.1 of the License, or (at your option) any later version.
+
+   The GNU C Library is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   Lesser General Public License for more details.
+
+   You should have received a copy of the GNU Lesser General Public
+   License along with the GNU C Library; if not, see
+   <https://www.gnu.org/licenses/>.  */
+
+/* The old-kernel path is simulated with a seccomp filter which fails
+   every clone3 call (the filter can not read the clone_args structure):
+   with ENOSYS, as kernels before 5.3 and some sandboxes answer, and with
+   EINVAL, as kernels 5.3 to 7.0 answer to the unknown CLONE_AUTOREAP
+   flag.  posix_spawn and pidfd_spawn with POSIX_SPAWN_AUTOREAP must then
+   fail with ENOTSUP without creating a process or leaving a descriptor,
+   a mapping or a signal mask change behind, while posix_spawn without
+   the flag still works through the clone fallback.  */
+
+#include <array_length.h>
+#include <errno.h>
+#include <getopt.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <support/check.h>
+#include <support/descriptors.h>
+#include <support/namespace.h>
+#include <support/xstdio.h>
+#include <support/xunistd.h>
+
+/* Nonzero if the program gets called via `exec'.  */
+static int restart;
+
+#define CMDLINE_OPTIONS \
+  { "restart", no_argument, &restart, 1 },
+
+/* Hold the four initial arguments used to respawn the process, plus
+   the extra '--direct' and '--restart', and a final NULL.  */
+static char *initial_argv[7];
+
+#ifdef __NR_clone3
+/* Make every clone3 call fail with ERROR.  The filter does not check
+   seccomp_data.arch: the test makes no system call of another ABI.  */
+static void
+fail_clone3 (int error)
+{
+  struct sock_filter filter[] =
+    {
+      BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
+      BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1),
+      BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | error),
+      BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+  struct sock_fprog prog = { .len = array_length (filter), .filter = filter };
+  TEST_COMPARE (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+  if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+    FAIL_UNSUPPORTED ("can not install a seccomp filter: %m");
+}
+#endif
+
+/* Return the number of lines of /proc/self/maps.  */
+static int
+count_mappings (void)
+{
+  FILE *f = xfopen ("/proc/self/maps", "r");
+  int lines = 0;
+  int c;
+  while ((c = fgetc (f)) != EOF)
+    lines += c == '\n';
+  xfclose (f);
+  return lines;
+}
+
+static void
+get_sigmask (sigset_t *set)
+{
+  TEST_COMPARE (sigprocmask (SIG_BLOCK, NULL, set), 0);
+}
+
+static void
+compare_sigmask (const sigset_t *expected)
+{
+  sigset_t set;
+  get_sigmask (&set);
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sigismember (&set, sig) != sigismember (expected, sig))
+      FAIL ("signal %d: blocked %d, expected %d", sig,
+	    sigismember (&set, sig), sigismember (expected, sig));
+}
+
+/* Check that the calling process has no child at all.  */
+static void
+check_no_children (void)
+{
+  errno = 0;
+  TEST_COMPARE (waitpid (-1, NULL, __WALL | WNOHANG), -1);
+  TEST_COMPARE (errno, ECHILD);
+}
+
+static void
+do_test_error (void *closure)
+{
+  int error = *(int *) closure;
+  printf ("info: clone3 fails with %s\n", strerror (error));
+#ifdef __NR_clone3
+  fail_clone3 (error);
+#endif
+
+  /* Signals blocked by the caller stay blocked, nothing else is.  */
+  sigset_t set;
+  sigemptyset (&set);
+  sigaddset (&set, SIGUSR1);
+  TEST_COMPARE (sigprocmask (SIG_BLOCK, &set, NULL), 0);
+
+  posix_spawnattr_t attr;
+  TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+  TEST_COMPARE (posix_spawnattr_setautoreap (&attr, 1), 0);
+
+  /* The first call may allocate what lazy binding needs; later calls
+     must not change anything.  */
+  pid_t pid = -1;
+  TEST_COMPARE (posix_spawn (&pid, initial_argv[0], NULL, &attr,
+			     initial_argv, environ), ENOTSUP);
+
+  struct support_descriptors *descriptors = support_descriptors_list ();
+  int mappings = count_mappings ();
+  sigset_t mask;
+  get_sigmask (&mask);
+
+  for (int i = 0; i < 3; i++)
+    {
+      pid = -1;
+      TEST_COMPARE (posix_spawn (&pid, initial_argv[0], NULL, &attr,
+				 initial_argv, environ), ENOTSUP);
+      TEST_COMPARE (pid, -1);
+      int pidfd = -1;
+      TEST_COMPARE (pidfd_spawn (&pidfd, initial_argv[0], NULL, &attr,
+				 initial_argv, environ), ENOTSUP);
+      TEST_COMPARE (pidfd, -1);
+      check_no_children ();
+    }
+
+  support_descriptors_check (descriptors);
+  support_descriptors_free (descriptors);
+  TEST_COMPARE (count_mappings (), mappings);
+  compare_sigmask (&mask);
+
+  /* Without the flag, the clone fallback creates an ordinary child.  */
+  TEST_COMPARE (posix_spawnattr_setautoreap (&attr, 0), 0);
+  TEST_COMPARE (posix_spawn (&pid, initial_argv[0], NULL, &attr,
+			     initial_argv, environ), 0);
+  int status;
+  TEST_COMPARE (xwaitpid (pid, &status, 0), pid);
+  TEST_VERIFY (WIFEXITED (status));
+  TEST_COMPARE (WEXITSTATUS (status), 0);
+  check_no_children ();
+
+  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+}
+
+static int
+do_test (int argc, char *argv[])
+{
+  /* We must have either:
+
+     - one or four parameters if called initially:
+       + argv[1]: path for ld.so        optional
+       + argv[2]: "--library-path"      optional
+       + argv[3]: the library path      optional
+       + argv[4]: the application name
+
+     - no parameter if called through re-execution.  */
+  if (restart)
+    return 0;
+
+  TEST_VERIFY_EXIT (argc == 2 || argc == 5);
+
+#ifndef __NR_clone3
+  FAIL_UNSUPPORTED ("clone3 is not available on this architecture");
+#endif
+
+  int i;
+  for (i = 0; i < argc - 1; i++)
+    initial_argv[i] = argv[i + 1];
+  initial_argv[i++] = (char *) "--direct";
+  initial_argv[i++] = (char *) "--restart";
+  initial_argv[i] = NULL;
+
+  /* The seccomp filter can not be removed, so each case runs in its own
+     process.  */
+  static const int errors[] = { ENOSYS, EINVAL };
+  for (size_t e = 0; e < array_length (errors); e++)
+    support_isolate_in_subprocess (do_test_error, (void *) &errors[e]);
+
+  return 0;
+}
+
+#define TEST_FUNCTION_ARGV do_test
+#include <support/test-driver.c>

@@ -1,0 +1,813 @@
+/* Tests for posix_spawn with POSIX_SPAWN_AUTOREAP.  Linux version.
+   Copyright (C) 2026 Free Software Foundation, Inc.
+   This file is part of the GNU C Library.
+
+   The GNU C Library is free software; you can redistribute it and/or
+   modify it under the terms of the GNU Lesser General Public
+   License as published by the Free Software Foundation; either
+   version 2.1 of the License, or (at your option) any later version.
+
+   The GNU C Library is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   Lesser General Public License for more details.
+
+   You should have received a copy of the GNU Lesser General Public
+   License along with the GNU C Library; if not, see
+   <https://www.gnu.org/licenses/>.  */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <support/check.h>
+#include <support/descriptors.h>
+#include <support/process_state.h>
+#include <support/support.h>
+#include <support/temp_file.h>
+#include <support/xsignal.h>
+#include <support/xstdio.h>
+#include <support/xunistd.h>
+#include <tst-spawn.h>
+
+/* Nonzero if the program gets called via `exec'.  */
+static int restart;
+
+#define CMDLINE_OPTIONS \
+  { "restart", no_argument, &restart, 1 },
+
+/* Hold the four initial arguments used to respawn the process, plus
+   the extra '--direct' and '--restart', and a final NULL.  */
+static char *initial_argv[7];
+static int initial_argv_count;
+
+/* Number of ordinary and autoreaped children in do_test_mixed.  */
+enum { ordinary_children = 10, autoreaped_children = 100 };
+
+/* Upper bound, in milliseconds, for a terminated autoreaped child to
+   disappear.  */
+static int
+release_timeout_ms (void)
+{
+  const char *factor = getenv ("TIMEOUTFACTOR");
+  int f = factor != NULL ? atoi (factor) : 0;
+  return 10000 * (f > 0 ? f : 1);
+}
+
+static void
+sleep_ms (int ms)
+{
+  struct timespec ts = { 0, ms * 1000000L };
+  nanosleep (&ts, NULL);
+}
+
+/* Spawn the test program re-executed as "--restart MODE ARG" (ARG may be
+   NULL) with FLAGS and FA.  Return the posix_spawn result.  */
+static int
+spawn_mode (PID_T_TYPE *child, short int flags,
+	    const posix_spawn_file_actions_t *fa,
+	    const posix_spawnattr_t *base_attr,
+	    const char *mode, const char *arg)
+{
+  char *args[initial_argv_count + 3];
+  int argc = 0;
+  for (int i = 0; i < initial_argv_count; i++)
+    args[argc++] = initial_argv[i];
+  args[argc++] = (char *) mode;
+  if (arg != NULL)
+    args[argc++] = (char *) arg;
+  args[argc] = NULL;
+
+  posix_spawnattr_t attr;
+  if (base_attr != NULL)
+    attr = *base_attr;
+  else
+    TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+  TEST_COMPARE (posix_spawnattr_setflags (&attr, flags), 0);
+  int r = POSIX_SPAWN (child, args[0], fa, &attr, args, environ);
+  if (base_attr == NULL)
+    TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+  return r;
+}
+
+/* Same as spawn_mode, but fail the test if the child can not be
+   created.  */
+static PID_T_TYPE
+xspawn_mode (short int flags, const posix_spawn_file_actions_t *fa,
+	     const posix_spawnattr_t *attr, const char *mode, const char *arg)
+{
+  PID_T_TYPE child;
+  int r = spawn_mode (&child, flags, fa, attr, mode, arg);
+  if (r == ENOTSUP && (flags & POSIX_SPAWN_AUTOREAP) != 0)
+    FAIL_UNSUPPORTED ("kernel does not support CLONE_AUTOREAP");
+  if (r != 0)
+    FAIL_EXIT1 ("posix_spawn (%s): %s", mode, strerror (r));
+  return child;
+}
+
+/* Return the process ID of CHILD, or -1 if the process has already been
+   released by the kernel (only possible when CHILD is a pidfd).  */
+static pid_t
+child_pid (PID_T_TYPE child)
+{
+#ifdef TST_SPAWN_PIDFD
+  pid_t pid = pidfd_getpid (child);
+  if (pid == -1)
+    TEST_COMPARE (errno, ESRCH);
+  return pid;
+#else
+  return child;
+#endif
+}
+
+static void
+close_child (PID_T_TYPE child)
+{
+#ifdef TST_SPAWN_PIDFD
+  xclose (child);
+#endif
+}
+
+/* Return the state letter of process PID from /proc/PID/stat, or 0 if
+   the process does not exist.  If PPID is not NULL, store its parent
+   there.  */
+static char
+proc_state (pid_t pid, pid_t *ppid)
+{
+  char path[64];
+  snprintf (path, sizeof (path), "/proc/%d/stat", (int) pid);
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      TEST_COMPARE (errno, ENOENT);
+      return 0;
+    }
+  char buf[1024];
+  ssize_t n = read (fd, buf, sizeof (buf) - 1);
+  xclose (fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  /* The command name may contain spaces and parentheses.  */
+  char *p = strrchr (buf, ')');
+  TEST_VERIFY_EXIT (p != NULL);
+  char state;
+  int parent;
+  TEST_COMPARE (sscanf (p + 1, " %c %d", &state, &parent), 2);
+  if (ppid != NULL)
+    *ppid = parent;
+  return state;
+}
+
+/* Wait until process PID (an autoreaped child that is terminating) no
+   longer exists.  It must never be seen as a zombie.  */
+static void
+wait_released (pid_t pid)
+{
+  if (pid == -1)
+    return;
+  for (int ms = 0; ; ms++)
+    {
+      char state = proc_state (pid, NULL);
+      if (state == 0)
+	return;
+      if (state == 'Z')
+	FAIL_EXIT1 ("autoreaped process %d is a zombie", (int) pid);
+      if (ms >= release_timeout_ms ())
+	FAIL_EXIT1 ("autoreaped process %d still exists (state %c)",
+		    (int) pid, state);
+      sleep_ms (1);
+    }
+}
+
+/* Check that no wait function reports a child for PID (or any child if
+   PID is -1), without blocking.  */
+static void
+check_not_waitable (pid_t pid)
+{
+  int status;
+  errno = 0;
+  TEST_COMPARE (waitpid (pid, &status, WNOHANG), -1);
+  TEST_COMPARE (errno, ECHILD);
+
+  siginfo_t si;
+  errno = 0;
+  TEST_COMPARE (waitid (pid == -1 ? P_ALL : P_PID, pid == -1 ? 0 : pid,
+			&si, WEXITED | WNOHANG), -1);
+  TEST_COMPARE (errno, ECHILD);
+}
+
+/* Wait until the calling process has no child at all, of any kind and in
+   any state; no child may be reaped by this.  */
+static void
+wait_no_children (void)
+{
+  for (int ms = 0; ; ms++)
+    {
+      int status;
+      pid_t r = waitpid (-1, &status, __WALL | WNOHANG);
+      if (r == -1)
+	{
+	  TEST_COMPARE (errno, ECHILD);
+	  return;
+	}
+      if (r > 0)
+	FAIL_EXIT1 ("waitpid (__WALL) returned child %d (status %#x)",
+		    (int) r, status);
+      if (ms >= release_timeout_ms ())
+	FAIL_EXIT1 ("the test process still has children");
+      sleep_ms (1);
+    }
+}
+
+/* Wait for the ordinary child CHILD and check that it exited with
+   STATUS.  */
+static void
+reap_ordinary (PID_T_TYPE child, int status)
+{
+  siginfo_t si;
+  TEST_COMPARE (WAITID (P_PID, child, &si, WEXITED), 0);
+  TEST_COMPARE (si.si_code, CLD_EXITED);
+  TEST_COMPARE (si.si_status, status);
+  close_child (child);
+}
+
+/* Read everything from FD until end of file into a string.  */
+static char *
+read_all (int fd)
+{
+  static char buf[4096];
+  size_t total = 0;
+  while (total < sizeof (buf) - 1)
+    {
+      ssize_t n = read (fd, buf + total, sizeof (buf) - 1 - total);
+      if (n < 0)
+	FAIL_EXIT1 ("read: %m");
+      if (n == 0)
+	break;
+      total += n;
+    }
+  buf[total] = '\0';
+  return buf;
+}
+
+/* Check that an autoreaped child, once started, can not be waited for,
+   and disappears after terminating with the wait status WSTATUS: by
+   exiting (MODE "exit") or by being killed (MODE "pause").  */
+static void
+do_test_status (const char *mode, const char *arg, int wstatus)
+{
+  printf ("info: autoreaped child: %s%s%s\n", mode, arg ? " " : "",
+	  arg ? arg : "");
+
+  PID_T_TYPE child = xspawn_mode (POSIX_SPAWN_AUTOREAP, NULL, NULL, mode,
+				  arg);
+  pid_t pid = child_pid (child);
+
+  if (WIFSIGNALED (wstatus))
+    {
+      /* The child is still running: it is a child of ours, but invisible
+	 to wait.  */
+      TEST_VERIFY_EXIT (pid > 0);
+      support_process_state_wait (pid, support_process_state_sleeping);
+      check_not_waitable (pid);
+      check_not_waitable (-1);
+      TEST_COMPARE (kill (pid, WTERMSIG (wstatus)), 0);
+    }
+
+#ifdef TST_SPAWN_PIDFD
+  /* The pidfd still reports the termination and the exit status.  */
+  struct pollfd pfd = { .fd = child, .events = POLLIN };
+  TEST_COMPARE (poll (&pfd, 1, release_timeout_ms ()), 1);
+  TEST_VERIFY (pfd.revents & POLLIN);
+
+  struct pidfd_info info = { .mask = PIDFD_INFO_EXIT };
+  TEST_COMPARE (ioctl (child, PIDFD_GET_INFO, &info), 0);
+  TEST_VERIFY (info.mask & PIDFD_INFO_EXIT);
+  TEST_COMPARE (info.exit_code, wstatus);
+
+  siginfo_t si;
+  errno = 0;
+  TEST_COMPARE (waitid (P_PIDFD, child, &si, WEXITED), -1);
+  TEST_COMPARE (errno, ECHILD);
+#endif
+
+  wait_released (pid);
+  if (pid > 0)
+    check_not_waitable (pid);
+  check_not_waitable (-1);
+  wait_no_children ();
+  close_child (child);
+}
+
+/* Autoreap applies to the children spawned with the flag only: mixing
+   autoreaped children and ordinary children, waitpid (-1) returns exactly
+   the ordinary ones, with their statuses.  */
+static void
+do_test_mixed (void)
+{
+  printf ("info: %d autoreaped and %d ordinary children\n",
+	  autoreaped_children, ordinary_children);
+
+  PID_T_TYPE autoreaped[autoreaped_children];
+  pid_t ordinary[ordinary_children];
+  PID_T_TYPE ordinary_handle[ordinary_children];
+  for (int i = 0, o = 0; i < autoreaped_children; i++)
+    {
+      autoreaped[i] = xspawn_mode (POSIX_SPAWN_AUTOREAP, NULL, NULL, "exit",
+				   "0");
+      if (i % (autoreaped_children / ordinary_children) == 0)
+	{
+	  char status[16];
+	  snprintf (status, sizeof (status), "%d", o + 1);
+	  ordinary_handle[o] = xspawn_mode (0, NULL, NULL, "exit", status);
+	  ordinary[o] = child_pid (ordinary_handle[o]);
+	  TEST_VERIFY_EXIT (ordinary[o] > 0);
+	  o++;
+	}
+    }
+
+  bool seen[ordinary_children] = { false };
+  for (int n = 0; n < ordinary_children; n++)
+    {
+      int status;
+      pid_t pid = waitpid (-1, &status, 0);
+      TEST_VERIFY_EXIT (pid > 0);
+      int o;
+      for (o = 0; o < ordinary_children; o++)
+	if (ordinary[o] == pid)
+	  break;
+      if (o == ordinary_children)
+	FAIL_EXIT1 ("waitpid returned %d, not an ordinary child", (int) pid);
+      TEST_VERIFY (!seen[o]);
+      seen[o] = true;
+      TEST_VERIFY (WIFEXITED (status));
+      TEST_COMPARE (WEXITSTATUS (status), o + 1);
+    }
+  /* Nothing else can be waited for, and the blocking wait does not
+     wait for the autoreaped children either.  */
+  errno = 0;
+  TEST_COMPARE (waitpid (-1, NULL, 0), -1);
+  TEST_COMPARE (errno, ECHILD);
+
+  for (int i = 0; i < autoreaped_children; i++)
+    {
+      wait_released (child_pid (autoreaped[i]));
+      close_child (autoreaped[i]);
+    }
+  for (int o = 0; o < ordinary_children; o++)
+    close_child (ordinary_handle[o]);
+  wait_no_children ();
+}
+
+/* No SIGCHLD is sent for an autoreaped child; one is sent for an
+   ordinary child.  */
+static void
+do_test_sigchld (void)
+{
+  printf ("info: SIGCHLD\n");
+
+  sigset_t set, oldset;
+  sigemptyset (&set);
+  sigaddset (&set, SIGCHLD);
+  xpthread_sigmask (SIG_BLOCK, &set, &oldset);
+  const struct timespec zero = { 0, 0 };
+  siginfo_t si;
+  while (sigtimedwait (&set, &si, &zero) == SIGCHLD)
+    ;
+
+  PID_T_TYPE child = xspawn_mode (POSIX_SPAWN_AUTOREAP, NULL, NULL, "exit",
+				  "0");
+  wait_released (child_pid (child));
+#ifdef TST_SPAWN_PIDFD
+  struct pollfd pfd = { .fd = child, .events = POLLIN };
+  TEST_COMPARE (poll (&pfd, 1, release_timeout_ms ()), 1);
+#endif
+  close_child (child);
+  errno = 0;
+  TEST_COMPARE (sigtimedwait (&set, &si, &zero), -1);
+  TEST_COMPARE (errno, EAGAIN);
+
+  child = xspawn_mode (0, NULL, NULL, "exit", "0");
+  pid_t pid = child_pid (child);
+  TEST_COMPARE (sigwaitinfo (&set, &si), SIGCHLD);
+  TEST_COMPARE (si.si_pid, pid);
+  TEST_COMPARE (si.si_code, CLD_EXITED);
+  reap_ordinary (child, 0);
+
+  xpthread_sigmask (SIG_SETMASK, &oldset, NULL);
+}
+
+/* A failed exec returns its error, leaves no process behind, no
+   descriptor open, and does not steal the status of another child.  */
+static void
+do_test_exec_failure (void)
+{
+  printf ("info: exec failure\n");
+
+  /* An ordinary child which has already exited, so that any wait for
+     an unspecified child would collect it.  */
+  PID_T_TYPE ordinary = xspawn_mode (0, NULL, NULL, "exit", "3");
+  support_process_state_wait (child_pid (ordinary),
+			      support_process_state_zombie);
+
+  char *noexec;
+  xclose (create_temp_file ("tst-spawn-autoreap-noexec-", &noexec));
+  TEST_COMPARE (chmod (noexec, 0600), 0);
+
+  struct
+  {
+    const char *path;
+    int error;
+  } tests[] =
+    {
+      { "/nonexistent/tst-spawn-autoreap", ENOENT },
+      { noexec, EACCES },
+    };
+
+  posix_spawnattr_t attr;
+  TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+  TEST_COMPARE (posix_spawnattr_setautoreap (&attr, 1), 0);
+  for (size_t i = 0; i < sizeof (tests) / sizeof (tests[0]); i++)
+    {
+      struct support_descriptors *descriptors = support_descriptors_list ();
+      char *args[] = { (char *) tests[i].path, NULL };
+      PID_T_TYPE child = -1;
+      TEST_COMPARE (POSIX_SPAWN (&child, tests[i].path, NULL, &attr, args,
+				 environ), tests[i].error);
+      /* Nothing is returned; with pidfd_spawn the pidfd was closed.  */
+      TEST_COMPARE (child, -1);
+      support_descriptors_check (descriptors);
+      support_descriptors_free (descriptors);
+    }
+  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+  free (noexec);
+
+  /* The ordinary child is still there to be collected.  */
+  reap_ordinary (ordinary, 3);
+  wait_no_children ();
+}
+
+/* The autoreap property survives reparenting: a helper spawns an
+   autoreaped grandchild and exits; the test, a subreaper, inherits the
+   grandchild but never sees it in wait.  */
+static void
+do_test_reparent (void)
+{
+  printf ("info: reparenting to a subreaper\n");
+
+  TEST_COMPARE (prctl (PR_SET_CHILD_SUBREAPER, 1), 0);
+
+  int fds[2];
+  TEST_COMPARE (pipe2 (fds, O_CLOEXEC), 0);
+  pid_t helper = xfork ();
+  if (helper == 0)
+    {
+      xclose (fds[0]);
+      PID_T_TYPE grandchild = xspawn_mode (POSIX_SPAWN_AUTOREAP, NULL, NULL,
+					   "pause", NULL);
+      pid_t pid = child_pid (grandchild);
+      xwrite (fds[1], &pid, sizeof (pid));
+      _exit (0);
+    }
+  xclose (fds[1]);
+  pid_t grandchild;
+  xread (fds[0], &grandchild, sizeof (grandchild));
+  xclose (fds[0]);
+  TEST_VERIFY_EXIT (grandchild > 0);
+
+  int status;
+  TEST_COMPARE (xwaitpid (helper, &status, 0), helper);
+  TEST_COMPARE (status, 0);
+
+  /* The helper is gone, so the grandchild now belongs to us.  */
+  pid_t ppid = 0;
+  TEST_VERIFY (proc_state (grandchild, &ppid) != 0);
+  TEST_COMPARE (ppid, getpid ());
+  check_not_waitable (grandchild);
+  check_not_waitable (-1);
+
+  TEST_COMPARE (kill (grandchild, SIGKILL), 0);
+  wait_released (grandchild);
+  check_not_waitable (-1);
+  wait_no_children ();
+
+  TEST_COMPARE (prctl (PR_SET_CHILD_SUBREAPER, 0), 0);
+}
+
+/* The autoreap property is not inherited: the ordinary children of an
+   autoreaped child are waited for as usual (see handle_fork_wait).  */
+static void
+do_test_no_inherit (void)
+{
+  printf ("info: no inheritance\n");
+
+  int fds[2];
+  TEST_COMPARE (pipe2 (fds, O_CLOEXEC), 0);
+  posix_spawn_file_actions_t fa;
+  TEST_COMPARE (posix_spawn_file_actions_init (&fa), 0);
+  TEST_COMPARE (posix_spawn_file_actions_adddup2 (&fa, fds[1],
+						  STDOUT_FILENO), 0);
+  PID_T_TYPE child = xspawn_mode (POSIX_SPAWN_AUTOREAP, &fa, NULL,
+				  "fork-wait", NULL);
+  TEST_COMPARE (posix_spawn_file_actions_destroy (&fa), 0);
+  xclose (fds[1]);
+
+  TEST_COMPARE_STRING (read_all (fds[0]), "fork-wait: ok\n");
+  xclose (fds[0]);
+
+  wait_released (child_pid (child));
+  close_child (child);
+  wait_no_children ();
+}
+
+/* The other attributes and the file actions still take effect with
+   POSIX_SPAWN_AUTOREAP.  The child prints what it sees (handle_report).  */
+static void
+do_test_combined (void)
+{
+  printf ("info: combined with other attributes\n");
+
+  char *tmpdir = support_create_temp_directory ("tst-spawn-autoreap-");
+  char *cwd = realpath (tmpdir, NULL);
+  TEST_VERIFY_EXIT (cwd != NULL);
+
+  /* SIGUSR2 is ignored in the parent; POSIX_SPAWN_SETSIGDEF resets it.  */
+  struct sigaction sa = { .sa_handler = SIG_IGN }, oldsa;
+  xsigaction (SIGUSR2, &sa, &oldsa);
+
+  /* A descriptor without O_CLOEXEC, which closefrom closes.  */
+  int extra = xopen ("/dev/null", O_RDONLY, 0);
+  char extra_str[16];
+  snprintf (extra_str, sizeof (extra_str), "%d", extra);
+
+  pid_t sid = getsid (0);
+  pid_t pgid = getpgid (0);
+
+  for (int setsid = 1; setsid >= 0; setsid--)
+    {
+      int fds[2];
+      TEST_COMPARE (pipe2 (fds, O_CLOEXEC), 0);
+      posix_spawn_file_actions_t fa;
+      TEST_COMPARE (posix_spawn_file_actions_init (&fa), 0);
+      TEST_COMPARE (posix_spawn_file_actions_adddup2 (&fa, fds[1],
+						      STDOUT_FILENO), 0);
+      TEST_COMPARE (posix_spawn_file_actions_addchdir_np (&fa, tmpdir), 0);
+      TEST_COMPARE (posix_spawn_file_actions_addclosefrom_np (&fa, 3), 0);
+
+      posix_spawnattr_t attr;
+      TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+      sigset_t set;
+      sigemptyset (&set);
+      sigaddset (&set, SIGUSR1);
+      TEST_COMPARE (posix_spawnattr_setsigmask (&attr, &set), 0);
+      sigemptyset (&set);
+      sigaddset (&set, SIGUSR2);
+      TEST_COMPARE (posix_spawnattr_setsigdefault (&attr, &set), 0);
+      TEST_COMPARE (posix_spawnattr_setpgroup (&attr, 0), 0);
+      short int flags = POSIX_SPAWN_AUTOREAP | POSIX_SPAWN_SETSIGMASK
+			| POSIX_SPAWN_SETSIGDEF
+			| (setsid ? POSIX_SPAWN_SETSID : POSIX_SPAWN_SETPGROUP);
+      PID_T_TYPE child = xspawn_mode (flags, &fa, &attr, "report",
+				      extra_str);
+      TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+      TEST_COMPARE (posix_spawn_file_actions_destroy (&fa), 0);
+      xclose (fds[1]);
+
+      char *report = read_all (fds[0]);
+      xclose (fds[0]);
+      printf ("info: %s report: %s", setsid ? "setsid" : "setpgroup",
+	      report);
+
+      int cpid, csid, cpgid, usr1, usr2_dfl, extra_open;
+      char ccwd[PATH_MAX];
+      TEST_COMPARE (sscanf (report,
+			    "pid=%d sid=%d pgid=%d usr1=%d usr2_dfl=%d "
+			    "extra=%d cwd=%4095s", &cpid, &csid, &cpgid,
+			    &usr1, &usr2_dfl, &extra_open, ccwd), 7);
+      pid_t pid = child_pid (child);
+      if (pid > 0)
+	TEST_COMPARE (cpid, pid);
+      if (setsid)
+	{
+	  TEST_COMPARE (csid, cpid);
+	  TEST_COMPARE (cpgid, cpid);
+	}
+      else
+	{
+	  TEST_COMPARE (csid, sid);
+	  TEST_COMPARE (cpgid, cpid);
+	  TEST_VERIFY (cpgid != pgid);
+	}
+      TEST_COMPARE (usr1, 1);
+      TEST_COMPARE (usr2_dfl, 1);
+      TEST_COMPARE (extra_open, 0);
+      TEST_COMPARE_STRING (ccwd, cwd);
+
+      wait_released (cpid);
+      check_not_waitable (-1);
+      close_child (child);
+    }
+
+  wait_no_children ();
+  xclose (extra);
+  xsigaction (SIGUSR2, &oldsa, NULL);
+  free (cwd);
+  free (tmpdir);
+}
+
+#ifndef CGROUP2_SUPER_MAGIC
+# define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+/* Return the cgroup v2 path of process PID, or NULL if it has none.  */
+static char *
+get_cgroup (pid_t pid)
+{
+  char path[64];
+  snprintf (path, sizeof (path), "/proc/%d/cgroup", (int) pid);
+  FILE *f = fopen (path, "re");
+  if (f == NULL)
+    return NULL;
+  char *cgroup = NULL;
+  char *line = NULL;
+  size_t linesiz = 0;
+  while (xgetline (&line, &linesiz, f) > 0)
+    if (strncmp (line, "0::", 3) == 0)
+      {
+	line[strcspn (line, "\n")] = '\0';
+	cgroup = xstrdup (line + 3);
+	break;
+      }
+  xfclose (f);
+  free (line);
+  return cgroup;
+}
+
+/* POSIX_SPAWN_SETCGROUP still takes effect with POSIX_SPAWN_AUTOREAP.
+   Needs a writable cgroup v2 hierarchy, so it comes last.  */
+static void
+do_test_cgroup (void)
+{
+  printf ("info: combined with POSIX_SPAWN_SETCGROUP\n");
+
+  struct statfs fs;
+  if (statfs ("/sys/fs/cgroup", &fs) != 0
+      || fs.f_type != CGROUP2_SUPER_MAGIC)
+    FAIL_UNSUPPORTED ("no cgroup v2 hierarchy at /sys/fs/cgroup");
+  char *cgroup = get_cgroup (getpid ());
+  if (cgroup == NULL)
+    FAIL_UNSUPPORTED ("the process is in no cgroup v2 group");
+  char *newcgroup = xasprintf ("%s%stst-spawn-autoreap-%d", cgroup,
+			       strcmp (cgroup, "/") == 0 ? "" : "/",
+			       (int) getpid ());
+  char *cgpath = xasprintf ("/sys/fs/cgroup%s", newcgroup);
+  if (mkdir (cgpath, 0755) != 0)
+    {
+      if (errno == EACCES || errno == EPERM || errno == EROFS)
+	FAIL_UNSUPPORTED ("can not create a cgroup v2 group: %m");
+      FAIL_EXIT1 ("mkdir (%s): %m", cgpath);
+    }
+  add_temp_file (cgpath);
+  int cgfd = xopen (cgpath, O_DIRECTORY | O_RDONLY | O_CLOEXEC, 0);
+
+  posix_spawnattr_t attr;
+  TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+  TEST_COMPARE (posix_spawnattr_setcgroup_np (&attr, cgfd), 0);
+  PID_T_TYPE child = xspawn_mode (POSIX_SPAWN_AUTOREAP
+				  | POSIX_SPAWN_SETCGROUP, NULL, &attr,
+				  "pause", NULL);
+  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+  pid_t pid = child_pid (child);
+  TEST_VERIFY_EXIT (pid > 0);
+
+  char *childcgroup = get_cgroup (pid);
+  TEST_VERIFY (childcgroup != NULL);
+  if (childcgroup != NULL)
+    TEST_COMPARE_STRING (childcgroup, newcgroup);
+  check_not_waitable (pid);
+
+  TEST_COMPARE (kill (pid, SIGKILL), 0);
+  wait_released (pid);
+  close_child (child);
+  wait_no_children ();
+
+  xclose (cgfd);
+  free (childcgroup);
+  free (cgpath);
+  free (newcgroup);
+  free (cgroup);
+}
+
+/* Re-executed child: fork an ordinary child and wait for it, and report
+   the result on standard output.  */
+static int
+handle_fork_wait (void)
+{
+  pid_t pid = fork ();
+  if (pid == 0)
+    _exit (7);
+  int status;
+  if (pid < 0)
+    printf ("fork-wait: fork: %m\n");
+  else if (waitpid (pid, &status, 0) != pid)
+    printf ("fork-wait: waitpid: %m\n");
+  else if (!WIFEXITED (status) || WEXITSTATUS (status) != 7)
+    printf ("fork-wait: status %#x\n", status);
+  else
+    printf ("fork-wait: ok\n");
+  return 0;
+}
+
+/* Re-executed child: report the process attributes on standard output.
+   EXTRA is a descriptor which is expected to be closed.  */
+static int
+handle_report (const char *extra)
+{
+  sigset_t set;
+  sigprocmask (SIG_BLOCK, NULL, &set);
+  struct sigaction sa;
+  sigaction (SIGUSR2, NULL, &sa);
+  char *cwd = getcwd (NULL, 0);
+  printf ("pid=%d sid=%d pgid=%d usr1=%d usr2_dfl=%d extra=%d cwd=%s\n",
+	  (int) getpid (), (int) getsid (0), (int) getpgid (0),
+	  sigismember (&set, SIGUSR1), sa.sa_handler == SIG_DFL,
+	  fcntl (atoi (extra), F_GETFD) != -1, cwd);
+  free (cwd);
+  return 0;
+}
+
+static int
+handle_restart (int argc, char *argv[])
+{
+  TEST_VERIFY_EXIT (argc >= 1);
+  if (strcmp (argv[0], "exit") == 0 && argc == 2)
+    _exit (atoi (argv[1]));
+  if (strcmp (argv[0], "pause") == 0)
+    for (;;)
+      pause ();
+  if (strcmp (argv[0], "fork-wait") == 0)
+    return handle_fork_wait ();
+  if (strcmp (argv[0], "report") == 0 && argc == 2)
+    return handle_report (argv[1]);
+  FAIL_EXIT1 ("unknown mode: %s", argv[0]);
+}
+
+static int
+do_test (int argc, char *argv[])
+{
+  /* We must have either:
+
+     - one or four parameters if called initially:
+       + argv[1]: path for ld.so        optional
+       + argv[2]: "--library-path"      optional
+       + argv[3]: the library path      optional
+       + argv[4]: the application name
+
+     - the mode and its argument if called through re-execution.  */
+  if (restart)
+    return handle_restart (argc - 1, &argv[1]);
+
+  TEST_VERIFY_EXIT (argc == 2 || argc == 5);
+
+  int i;
+  for (i = 0; i < argc - 1; i++)
+    initial_argv[i] = argv[i + 1];
+  initial_argv[i++] = (char *) "--direct";
+  initial_argv[i++] = (char *) "--restart";
+  initial_argv_count = i;
+
+  /* Ends the test as unsupported on kernels without CLONE_AUTOREAP.  */
+  do_test_status ("exit", "0", W_EXITCODE (0, 0));
+  do_test_status ("exit", "42", W_EXITCODE (42, 0));
+  do_test_status ("pause", NULL, SIGKILL);
+
+  do_test_mixed ();
+  do_test_sigchld ();
+  do_test_exec_failure ();
+  do_test_reparent ();
+  do_test_no_inherit ();
+  do_test_combined ();
+  do_test_cgroup ();
+
+  return 0;
+}
+
+#define TEST_FUNCTION_ARGV do_test
+#include <support/test-driver.c>
