@@ -1,0 +1,68 @@
+# Build glibc 2.43 from Debian's source with POSIX_SPAWN_AUTOREAP applied,
+# and show and test it on the host kernel and on Linux 7.x in a QEMU VM.
+#
+#   make            fetch, build, and run the demo in the Linux 7.x VM
+#   make check      glibc's posix tests on both kernels, then the project's
+#   make refresh    write edits made in build/src/glibc-2.43 back here
+#
+# See README.md.
+
+top := $(CURDIR)
+b := $(top)/build
+src := $(b)/src/glibc-2.43
+obj := $(b)/obj
+sysroot := $(b)/sysroot
+JOBS ?= $(shell nproc)
+stage := $(top)/tests/stage
+# Debian's glibc tarball has no manual (a GFDL matter): never build the
+# info manual, as Debian's own packaging does.
+glibc-make := $(MAKE) -C $(obj) MAKEINFO=:
+
+.PHONY: all demo fetch src build install vm check refresh clean distclean
+
+all: demo
+
+$(b)/config.status: configure
+	./configure
+
+# Downloads are cached in build/dl; the tree is only unpacked once.
+src fetch: $(b)/config.status
+	@$(stage) fetch "fetch glibc-source from Debian sid, apply the project" \
+	  "about 1 min the first time" tests/fetch-glibc
+	@grep -h '^fetch-glibc:\|^apply-project:' $(b)/logs/fetch.log | sed 's/^/    /'
+
+$(obj)/config.status:
+	@mkdir -p $(obj)
+	@$(stage) configure "configure glibc (--prefix=/usr)" "about 1 min" \
+	  sh -c 'cd $(obj) && $(src)/configure --prefix=/usr --disable-werror MAKEINFO=:'
+
+build: src $(obj)/config.status
+	@$(stage) build "build glibc" \
+	  "about 10 min from scratch on 2 cores, seconds when up to date" \
+	  $(glibc-make) -j$(JOBS)
+
+install: build
+	@$(stage) install "install glibc into build/sysroot" "about 2 min" \
+	  tests/install-sysroot $(obj) $(sysroot)
+
+vm: $(b)/config.status
+	@$(stage) vm "fetch Linux 7.x from Debian sid, make the VM image" \
+	  "about 1 min the first time" tests/vm/mkimage
+	@grep -h 'kernel' $(b)/logs/vm.log | sed 's/^/    /'
+
+demo: install vm
+	@echo "==> demo: POSIX_SPAWN_AUTOREAP on $$(tests/vm/run-in-vm uname -r) in the VM"
+	@tests/cc -o $(b)/demo tests/demo.c
+	@tests/vm/run-in-vm $(b)/demo
+
+check: install vm
+	@tests/check-all
+
+refresh:
+	tests/refresh-project $(src)
+
+clean:
+	rm -rf $(obj) $(sysroot) $(b)/results $(b)/logs
+
+distclean:
+	rm -rf $(b)
