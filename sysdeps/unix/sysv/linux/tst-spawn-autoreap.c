@@ -34,12 +34,14 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <support/check.h>
 #include <support/descriptors.h>
+#include <support/namespace.h>
 #include <support/process_state.h>
 #include <support/support.h>
 #include <support/temp_file.h>
@@ -627,6 +629,13 @@ do_test_combined (void)
   pid_t sid = getsid (0);
   pid_t pgid = getpgid (0);
 
+  /* POSIX_SPAWN_SETSCHEDULER can only change the policy to a real-time
+     one, which needs privileges.  */
+  int policy_set = geteuid () == 0 ? SCHED_RR : SCHED_OTHER;
+  struct sched_param param = { 0 };
+  if (policy_set != SCHED_OTHER)
+    param.sched_priority = sched_get_priority_min (policy_set);
+
   for (int setsid = 1; setsid >= 0; setsid--)
     {
       int fds[2];
@@ -648,9 +657,13 @@ do_test_combined (void)
       sigaddset (&set, SIGUSR2);
       TEST_COMPARE (posix_spawnattr_setsigdefault (&attr, &set), 0);
       TEST_COMPARE (posix_spawnattr_setpgroup (&attr, 0), 0);
+      TEST_COMPARE (posix_spawnattr_setschedpolicy (&attr, policy_set), 0);
+      TEST_COMPARE (posix_spawnattr_setschedparam (&attr, &param), 0);
       short int flags = POSIX_SPAWN_AUTOREAP | POSIX_SPAWN_SETSIGMASK
 			| POSIX_SPAWN_SETSIGDEF
-			| (setsid ? POSIX_SPAWN_SETSID : POSIX_SPAWN_SETPGROUP);
+			| (setsid ? POSIX_SPAWN_SETSID
+			   : POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_USEVFORK
+			     | POSIX_SPAWN_SETSCHEDULER);
       PID_T_TYPE child = xspawn_mode (flags, &fa, &attr, "report",
 				      extra_str);
       TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
@@ -662,12 +675,13 @@ do_test_combined (void)
       printf ("info: %s report: %s", setsid ? "setsid" : "setpgroup",
 	      report);
 
-      int cpid, csid, cpgid, usr1, usr2_dfl, extra_open;
+      int cpid, csid, cpgid, usr1, usr2_dfl, extra_open, policy;
       char ccwd[PATH_MAX];
       TEST_COMPARE (sscanf (report,
 			    "pid=%d sid=%d pgid=%d usr1=%d usr2_dfl=%d "
-			    "extra=%d cwd=%4095s", &cpid, &csid, &cpgid,
-			    &usr1, &usr2_dfl, &extra_open, ccwd), 7);
+			    "extra=%d policy=%d cwd=%4095s", &cpid, &csid,
+			    &cpgid, &usr1, &usr2_dfl, &extra_open, &policy,
+			    ccwd), 8);
       pid_t pid = child_pid (child);
       if (pid > 0)
 	TEST_COMPARE (cpid, pid);
@@ -685,6 +699,7 @@ do_test_combined (void)
       TEST_COMPARE (usr1, 1);
       TEST_COMPARE (usr2_dfl, 1);
       TEST_COMPARE (extra_open, 0);
+      TEST_COMPARE (policy, setsid ? sched_getscheduler (0) : policy_set);
       TEST_COMPARE_STRING (ccwd, cwd);
 
       wait_released (cpid);
@@ -697,6 +712,121 @@ do_test_combined (void)
   xsigaction (SIGUSR2, &oldsa, NULL);
   free (cwd);
   free (tmpdir);
+}
+
+/* POSIX_SPAWN_RESETIDS still takes effect with POSIX_SPAWN_AUTOREAP:
+   with the effective user ID switched to nobody, the child gets back the
+   real user ID as its effective one.  Runs in a subprocess, which changes
+   its IDs (see do_test_resetids).  */
+static void
+do_test_resetids_subprocess (void *closure)
+{
+  uid_t uid = getuid ();
+  const uid_t nobody = 65534;
+  TEST_COMPARE (seteuid (nobody), 0);
+
+  for (int resetids = 0; resetids <= 1; resetids++)
+    {
+      int fds[2];
+      TEST_COMPARE (pipe2 (fds, O_CLOEXEC), 0);
+      posix_spawn_file_actions_t fa;
+      TEST_COMPARE (posix_spawn_file_actions_init (&fa), 0);
+      TEST_COMPARE (posix_spawn_file_actions_adddup2 (&fa, fds[1],
+						      STDOUT_FILENO), 0);
+      PID_T_TYPE child = xspawn_mode (POSIX_SPAWN_AUTOREAP
+				      | (resetids ? POSIX_SPAWN_RESETIDS : 0),
+				      &fa, NULL, "ids", NULL);
+      TEST_COMPARE (posix_spawn_file_actions_destroy (&fa), 0);
+      xclose (fds[1]);
+      char *report = read_all (fds[0]);
+      xclose (fds[0]);
+      printf ("info: %s: %s", resetids ? "RESETIDS" : "no RESETIDS", report);
+
+      int euid = -1;
+      TEST_COMPARE (sscanf (report, "euid=%d", &euid), 1);
+      TEST_COMPARE (euid, resetids ? uid : nobody);
+      wait_released (child_pid (child));
+      close_child (child);
+    }
+  check_not_waitable (-1);
+  wait_no_children ();
+}
+
+static void
+do_test_resetids (void)
+{
+  printf ("info: combined with POSIX_SPAWN_RESETIDS\n");
+  if (getuid () != 0)
+    {
+      /* Without privileges the effective user ID can not differ from the
+	 real one, so there is nothing to reset.  */
+      printf ("info: not root, RESETIDS only checked not to fail\n");
+      PID_T_TYPE child = xspawn_mode (POSIX_SPAWN_AUTOREAP
+				      | POSIX_SPAWN_RESETIDS, NULL, NULL,
+				      "exit", "0");
+      wait_released (child_pid (child));
+      close_child (child);
+      return;
+    }
+  support_isolate_in_subprocess (do_test_resetids_subprocess, NULL);
+}
+
+/* The number of calls of sigchld_handler, and the pid of the last one.  */
+static volatile sig_atomic_t sigchld_calls;
+static volatile sig_atomic_t sigchld_pid;
+
+static void
+sigchld_handler (int sig, siginfo_t *si, void *ctx)
+{
+  sigchld_pid = si->si_pid;
+  sigchld_calls = sigchld_calls + 1;
+}
+
+/* A SIGCHLD handler installed by the program is never called for an
+   autoreaped child, and is called for each ordinary one.  */
+static void
+do_test_sigchld_handler (void)
+{
+  printf ("info: SIGCHLD handler\n");
+
+  struct sigaction sa = { .sa_sigaction = sigchld_handler,
+			  .sa_flags = SA_SIGINFO | SA_RESTART }, oldsa;
+  sigemptyset (&sa.sa_mask);
+  xsigaction (SIGCHLD, &sa, &oldsa);
+  sigset_t chld, oldset;
+  sigemptyset (&chld);
+  sigaddset (&chld, SIGCHLD);
+  xpthread_sigmask (SIG_UNBLOCK, &chld, &oldset);
+
+  enum { rounds = 5 };
+  for (int i = 0; i < rounds; i++)
+    {
+      /* SIGCHLD is unblocked: a signal for the autoreaped child would be
+	 handled before the child is released.  */
+      PID_T_TYPE child = xspawn_mode (POSIX_SPAWN_AUTOREAP, NULL, NULL,
+				      "exit", "0");
+      wait_released (child_pid (child));
+      close_child (child);
+      TEST_COMPARE (sigchld_calls, i);
+
+      /* Block SIGCHLD until sigsuspend, so that the call is not lost.  */
+      xpthread_sigmask (SIG_BLOCK, &chld, NULL);
+      child = xspawn_mode (0, NULL, NULL, "exit", "0");
+      pid_t pid = child_pid (child);
+      sigset_t wait_mask;
+      xpthread_sigmask (SIG_BLOCK, NULL, &wait_mask);
+      sigdelset (&wait_mask, SIGCHLD);
+      while (sigchld_calls == i)
+	sigsuspend (&wait_mask);
+      xpthread_sigmask (SIG_UNBLOCK, &chld, NULL);
+      TEST_COMPARE (sigchld_calls, i + 1);
+      TEST_COMPARE (sigchld_pid, pid);
+      reap_ordinary (child, 0);
+    }
+
+  xpthread_sigmask (SIG_SETMASK, &oldset, NULL);
+  xsigaction (SIGCHLD, &oldsa, NULL);
+  wait_no_children ();
 }
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -812,10 +942,11 @@ handle_report (const char *extra)
   struct sigaction sa;
   sigaction (SIGUSR2, NULL, &sa);
   char *cwd = getcwd (NULL, 0);
-  printf ("pid=%d sid=%d pgid=%d usr1=%d usr2_dfl=%d extra=%d cwd=%s\n",
+  printf ("pid=%d sid=%d pgid=%d usr1=%d usr2_dfl=%d extra=%d policy=%d "
+	  "cwd=%s\n",
 	  (int) getpid (), (int) getsid (0), (int) getpgid (0),
 	  sigismember (&set, SIGUSR1), sa.sa_handler == SIG_DFL,
-	  fcntl (atoi (extra), F_GETFD) != -1, cwd);
+	  fcntl (atoi (extra), F_GETFD) != -1, sched_getscheduler (0), cwd);
   free (cwd);
   return 0;
 }
@@ -833,6 +964,11 @@ handle_restart (int argc, char *argv[])
     return handle_fork_wait ();
   if (strcmp (argv[0], "report") == 0 && argc == 2)
     return handle_report (argv[1]);
+  if (strcmp (argv[0], "ids") == 0)
+    {
+      printf ("euid=%d\n", (int) geteuid ());
+      return 0;
+    }
   FAIL_EXIT1 ("unknown mode: %s", argv[0]);
 }
 
@@ -873,6 +1009,8 @@ do_test (int argc, char *argv[])
   do_test_reparent ();
   do_test_no_inherit ();
   do_test_combined ();
+  do_test_resetids ();
+  do_test_sigchld_handler ();
   do_test_cgroup ();
 
   return 0;
