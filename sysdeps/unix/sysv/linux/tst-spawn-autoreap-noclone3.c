@@ -46,6 +46,7 @@
 #include <support/namespace.h>
 #include <support/xstdio.h>
 #include <support/xunistd.h>
+#include <tst-spawn-autoreap.h>
 
 /* Nonzero if the program gets called via `exec'.  */
 static int restart;
@@ -76,19 +77,6 @@ fail_clone3 (int error)
     FAIL_UNSUPPORTED ("can not install a seccomp filter: %m");
 }
 #endif
-
-/* Return the number of lines of /proc/self/maps.  */
-static int
-count_mappings (void)
-{
-  FILE *f = xfopen ("/proc/self/maps", "r");
-  int lines = 0;
-  int c;
-  while ((c = fgetc (f)) != EOF)
-    lines += c == '\n';
-  xfclose (f);
-  return lines;
-}
 
 static void
 get_sigmask (sigset_t *set)

@@ -16,7 +16,6 @@
    License along with the GNU C Library; if not, see
    <https://www.gnu.org/licenses/>.  */
 
-#include <clone3.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -49,6 +48,7 @@
 #include <support/xstdio.h>
 #include <support/xunistd.h>
 #include <tst-spawn.h>
+#include <tst-spawn-autoreap.h>
 
 /* Nonzero if the program gets called via `exec'.  */
 static int restart;
@@ -61,54 +61,8 @@ static int restart;
 static char *initial_argv[7];
 static int initial_argv_count;
 
-/* The architectures on which glibc has no clone3 wrapper: posix_spawn
-   can not create an autoreaped child there and returns ENOTSUP.  */
-#if defined __alpha__ || defined __csky__ || defined __hppa__ \
-    || defined __m68k__ || defined __microblaze__ || defined __or1k__ \
-    || (defined __powerpc__ && !defined __powerpc64__) || defined __sh__ \
-    || defined __sparc__
-# define SPAWN_USES_CLONE3 0
-#else
-# define SPAWN_USES_CLONE3 1
-#endif
-
 /* Number of ordinary and autoreaped children in do_test_mixed.  */
 enum { ordinary_children = 10, autoreaped_children = 100 };
-
-/* Upper bound, in milliseconds, for a terminated autoreaped child to
-   disappear.  */
-static int
-release_timeout_ms (void)
-{
-  const char *factor = getenv ("TIMEOUTFACTOR");
-  int f = factor != NULL ? atoi (factor) : 0;
-  return 10000 * (f > 0 ? f : 1);
-}
-
-static void
-sleep_ms (int ms)
-{
-  struct timespec ts = { 0, ms * 1000000L };
-  nanosleep (&ts, NULL);
-}
-
-/* Return true if the kernel supports CLONE_AUTOREAP, asking it directly
-   with a fork-like clone3 call whose child exits at once.  */
-static bool
-kernel_has_autoreap (void)
-{
-#ifdef __NR_clone3
-  struct clone_args args = { .flags = CLONE_AUTOREAP, .exit_signal = 0 };
-  long int pid = syscall (__NR_clone3, &args, sizeof (args));
-  if (pid == 0)
-    _exit (0);
-  if (pid > 0)
-    return true;
-  if (errno != EINVAL && errno != ENOSYS && errno != EPERM)
-    FAIL_EXIT1 ("clone3 (CLONE_AUTOREAP): %m");
-#endif
-  return false;
-}
 
 /* Spawn the test program re-executed as "--restart MODE ARG" (ARG may be
    NULL) with FLAGS and FA.  Return the posix_spawn result.  */
@@ -178,58 +132,6 @@ close_child (PID_T_TYPE child)
 #endif
 }
 
-/* Return the state letter of process PID from /proc/PID/stat, or 0 if
-   the process does not exist.  If PPID is not NULL, store its parent
-   there.  */
-static char
-proc_state (pid_t pid, pid_t *ppid)
-{
-  char path[64];
-  snprintf (path, sizeof (path), "/proc/%d/stat", (int) pid);
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    {
-      TEST_COMPARE (errno, ENOENT);
-      return 0;
-    }
-  char buf[1024];
-  ssize_t n = read (fd, buf, sizeof (buf) - 1);
-  xclose (fd);
-  if (n <= 0)
-    return 0;
-  buf[n] = '\0';
-  /* The command name may contain spaces and parentheses.  */
-  char *p = strrchr (buf, ')');
-  TEST_VERIFY_EXIT (p != NULL);
-  char state;
-  int parent;
-  TEST_COMPARE (sscanf (p + 1, " %c %d", &state, &parent), 2);
-  if (ppid != NULL)
-    *ppid = parent;
-  return state;
-}
-
-/* Wait until process PID (an autoreaped child that is terminating) no
-   longer exists.  It must never be seen as a zombie.  */
-static void
-wait_released (pid_t pid)
-{
-  if (pid == -1)
-    return;
-  for (int ms = 0; ; ms++)
-    {
-      char state = proc_state (pid, NULL);
-      if (state == 0)
-	return;
-      if (state == 'Z')
-	FAIL_EXIT1 ("autoreaped process %d is a zombie", (int) pid);
-      if (ms >= release_timeout_ms ())
-	FAIL_EXIT1 ("autoreaped process %d still exists (state %c)",
-		    (int) pid, state);
-      sleep_ms (1);
-    }
-}
-
 /* Check, without blocking, that no wait function reports the running
    autoreaped child PID (or any child, if PID is -1).  Before execve an
    autoreaped child is a "clone" child (its exit signal is 0), which wait
@@ -276,29 +178,6 @@ check_not_waitable (pid_t pid)
   TEST_COMPARE (waitid (pid == -1 ? P_ALL : P_PID, pid == -1 ? 0 : pid,
 			&si, WEXITED), -1);
   TEST_COMPARE (errno, ECHILD);
-}
-
-/* Wait until the calling process has no child at all, of any kind and in
-   any state; no child may be reaped by this.  */
-static void
-wait_no_children (void)
-{
-  for (int ms = 0; ; ms++)
-    {
-      int status;
-      pid_t r = waitpid (-1, &status, __WALL | WNOHANG);
-      if (r == -1)
-	{
-	  TEST_COMPARE (errno, ECHILD);
-	  return;
-	}
-      if (r > 0)
-	FAIL_EXIT1 ("waitpid (__WALL) returned child %d (status %#x)",
-		    (int) r, status);
-      if (ms >= release_timeout_ms ())
-	FAIL_EXIT1 ("the test process still has children");
-      sleep_ms (1);
-    }
 }
 
 /* Wait for the ordinary child CHILD and check that it exited with

@@ -1,0 +1,162 @@
+/* Tests for POSIX_SPAWN_AUTOREAP when no process or memory can be had.
+   Copyright (C) 2026 Free Software Foundation, Inc.
+   This file is part of the GNU C Library.
+
+   The GNU C Library is free software; you can redistribute it and/or
+   modify it under the terms of the GNU Lesser General Public
+   License as published by the Free Software Foundation; either
+   version 2.1 of the License, or (at your option) any later version.
+
+   The GNU C Library is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   Lesser General Public License for more details.
+
+   You should have received a copy of the GNU Lesser General Public
+   License along with the GNU C Library; if not, see
+   <https://www.gnu.org/licenses/>.  */
+
+/* With RLIMIT_NPROC reached, posix_spawn with POSIX_SPAWN_AUTOREAP fails
+   with EAGAIN; with RLIMIT_AS too small for the child's stack it fails
+   with ENOMEM.  Either way it leaves no process, descriptor, mapping or
+   signal mask change behind, and works again once the limit is raised.
+   Root is not bound by RLIMIT_NPROC, so that part runs as nobody.  */
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <support/check.h>
+#include <support/descriptors.h>
+#include <support/namespace.h>
+#include <support/xstdio.h>
+#include <support/xunistd.h>
+#include <tst-spawn-autoreap.h>
+
+/* Nonzero if the program gets called via `exec'.  */
+static int restart;
+
+#define CMDLINE_OPTIONS \
+  { "restart", no_argument, &restart, 1 },
+
+static char *child_argv[7];
+
+static int
+spawn_autoreaped (void)
+{
+  posix_spawnattr_t attr;
+  TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+  TEST_COMPARE (posix_spawnattr_setautoreap (&attr, 1), 0);
+  pid_t pid = -1;
+  int r = posix_spawn (&pid, child_argv[0], NULL, &attr, child_argv,
+		       environ);
+  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+  if (r != 0)
+    TEST_COMPARE (pid, -1);
+  else
+    wait_released (pid);
+  return r;
+}
+
+/* Return the size of the address space of the process.  */
+static rlim_t
+address_space (void)
+{
+  FILE *f = xfopen ("/proc/self/statm", "r");
+  unsigned long int pages;
+  TEST_COMPARE (fscanf (f, "%lu", &pages), 1);
+  xfclose (f);
+  return (rlim_t) pages * getpagesize ();
+}
+
+/* Call posix_spawn with the soft limit of RESOURCE lowered to LIMIT (for
+   RLIMIT_AS: to one page more than what is mapped), which must fail with
+   ERROR, and check that it leaves nothing behind.  Then check that it
+   works again with the old limit.  */
+static void
+check_failure (int resource, rlim_t limit, int error)
+{
+  sigset_t before, after;
+  TEST_COMPARE (sigprocmask (SIG_BLOCK, NULL, &before), 0);
+  struct support_descriptors *descriptors = support_descriptors_list ();
+  int mappings = count_mappings ();
+
+  struct rlimit old;
+  TEST_COMPARE (getrlimit (resource, &old), 0);
+  if (resource == RLIMIT_AS)
+    limit = address_space () + getpagesize ();
+  struct rlimit low = { limit, old.rlim_max };
+  TEST_COMPARE (setrlimit (resource, &low), 0);
+  int r = spawn_autoreaped ();
+  TEST_COMPARE (setrlimit (resource, &old), 0);
+  TEST_COMPARE (r, error);
+
+  support_descriptors_check (descriptors);
+  support_descriptors_free (descriptors);
+  TEST_COMPARE (count_mappings (), mappings);
+  TEST_COMPARE (sigprocmask (SIG_BLOCK, NULL, &after), 0);
+  for (int sig = 1; sig < NSIG; sig++)
+    TEST_COMPARE (sigismember (&after, sig), sigismember (&before, sig));
+  wait_no_children ();
+
+  TEST_COMPARE (spawn_autoreaped (), 0);
+  wait_no_children ();
+}
+
+static void
+do_test_nproc (void *closure)
+{
+  printf ("info: RLIMIT_NPROC\n");
+  if (getuid () == 0)
+    {
+      const uid_t nobody = 65534;
+      TEST_COMPARE (setgid (nobody), 0);
+      TEST_COMPARE (setuid (nobody), 0);
+    }
+  check_failure (RLIMIT_NPROC, 0, EAGAIN);
+}
+
+static void
+do_test_as (void *closure)
+{
+  printf ("info: RLIMIT_AS\n");
+  /* Warm up: what posix_spawn needs besides the child's stack.  */
+  TEST_COMPARE (spawn_autoreaped (), 0);
+  /* One more page fits no child stack.  */
+  check_failure (RLIMIT_AS, 0, ENOMEM);
+}
+
+static int
+do_test (int argc, char *argv[])
+{
+  if (restart)
+    return 0;
+
+  /* We must have one or four parameters (see tst-spawn-autoreap.c).  */
+  TEST_VERIFY_EXIT (argc == 2 || argc == 5);
+  if (!kernel_has_autoreap ())
+    FAIL_UNSUPPORTED ("kernel does not support CLONE_AUTOREAP");
+  if (!SPAWN_USES_CLONE3)
+    FAIL_UNSUPPORTED ("posix_spawn does not use clone3 on this architecture");
+
+  int i;
+  for (i = 0; i < argc - 1; i++)
+    child_argv[i] = argv[i + 1];
+  child_argv[i++] = (char *) "--direct";
+  child_argv[i++] = (char *) "--restart";
+  child_argv[i] = NULL;
+
+  /* Each part changes its limits or IDs for good.  */
+  support_isolate_in_subprocess (do_test_nproc, NULL);
+  support_isolate_in_subprocess (do_test_as, NULL);
+  return 0;
+}
+
+#define TEST_FUNCTION_ARGV do_test
+#include <support/test-driver.c>

@@ -1,0 +1,207 @@
+/* Stress test for POSIX_SPAWN_AUTOREAP with threads and a waiting thread.
+   Copyright (C) 2026 Free Software Foundation, Inc.
+   This file is part of the GNU C Library.
+
+   The GNU C Library is free software; you can redistribute it and/or
+   modify it under the terms of the GNU Lesser General Public
+   License as published by the Free Software Foundation; either
+   version 2.1 of the License, or (at your option) any later version.
+
+   The GNU C Library is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   Lesser General Public License for more details.
+
+   You should have received a copy of the GNU Lesser General Public
+   License along with the GNU C Library; if not, see
+   <https://www.gnu.org/licenses/>.  */
+
+/* Eight threads start autoreaped children while another thread starts
+   ordinary children and yet another loops on waitpid (-1).  No wait may
+   return an autoreaped child, each ordinary child is collected exactly
+   once with its status, and in the end no child, descriptor or mapping
+   is left.  The test is linked statically so that the many children,
+   which are this program re-executed, start fast.  */
+
+#include <array_length.h>
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <support/check.h>
+#include <support/descriptors.h>
+#include <support/xstdio.h>
+#include <support/xthread.h>
+#include <support/xunistd.h>
+#include <tst-spawn-autoreap.h>
+
+/* Nonzero if the program gets called via `exec'.  */
+static int restart;
+
+#define CMDLINE_OPTIONS \
+  { "restart", no_argument, &restart, 1 },
+
+enum
+{
+  spawning_threads = 8,
+  children_per_thread = 1250,
+  ordinary_children = 100,
+};
+
+/* The program re-executed with --restart, exits at once.  */
+static char *child_argv[7];
+
+/* The ordinary children, with their exit status (index + 1).  */
+static pid_t ordinary[ordinary_children];
+static pthread_mutex_t ordinary_lock = PTHREAD_MUTEX_INITIALIZER;
+static int ordinary_started;
+
+static void *
+spawn_autoreaped (void *closure)
+{
+  int count = *(int *) closure;
+  posix_spawnattr_t attr;
+  TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+  TEST_COMPARE (posix_spawnattr_setautoreap (&attr, 1), 0);
+  for (int i = 0; i < count; i++)
+    {
+      pid_t pid;
+      int r = posix_spawn (&pid, child_argv[0], NULL, &attr, child_argv,
+			   environ);
+      if (r != 0)
+	FAIL_EXIT1 ("posix_spawn (autoreap): %s", strerror (r));
+    }
+  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+  return NULL;
+}
+
+static void *
+spawn_ordinary (void *closure)
+{
+  for (int i = 0; i < ordinary_children; i++)
+    {
+      char status[16];
+      snprintf (status, sizeof (status), "%d", i + 1);
+      char *argv[array_length (child_argv) + 1];
+      int argc;
+      for (argc = 0; child_argv[argc] != NULL; argc++)
+	argv[argc] = child_argv[argc];
+      argv[argc++] = status;
+      argv[argc] = NULL;
+
+      /* The lock makes the pid known before the waiter can see it.  */
+      xpthread_mutex_lock (&ordinary_lock);
+      int r = posix_spawn (&ordinary[i], argv[0], NULL, NULL, argv, environ);
+      if (r != 0)
+	FAIL_EXIT1 ("posix_spawn: %s", strerror (r));
+      ordinary_started = i + 1;
+      xpthread_mutex_unlock (&ordinary_lock);
+    }
+  return NULL;
+}
+
+static void *
+waiter (void *closure)
+{
+  bool collected[ordinary_children] = { false };
+  for (int n = 0; n < ordinary_children; n++)
+    {
+      int status;
+      pid_t pid = waitpid (-1, &status, 0);
+      if (pid == -1 && errno == ECHILD)
+	{
+	  /* No child at this instant: the ordinary ones are still to
+	     come.  */
+	  sleep_ms (1);
+	  n--;
+	  continue;
+	}
+      TEST_VERIFY_EXIT (pid > 0);
+      xpthread_mutex_lock (&ordinary_lock);
+      int i;
+      for (i = 0; i < ordinary_started; i++)
+	if (ordinary[i] == pid)
+	  break;
+      xpthread_mutex_unlock (&ordinary_lock);
+      if (i == ordinary_started)
+	FAIL_EXIT1 ("waitpid returned %d, not an ordinary child", (int) pid);
+      TEST_VERIFY (!collected[i]);
+      collected[i] = true;
+      TEST_VERIFY (WIFEXITED (status));
+      TEST_COMPARE (WEXITSTATUS (status), i + 1);
+    }
+  return NULL;
+}
+
+/* Start THREADS threads which spawn COUNT autoreaped children each, the
+   ordinary spawner and the waiter if WITH_ORDINARY, and wait for them
+   all.  */
+static void
+run (int threads, int count, bool with_ordinary)
+{
+  pthread_t t[spawning_threads + 2];
+  int n = 0;
+  if (with_ordinary)
+    {
+      t[n++] = xpthread_create (NULL, waiter, NULL);
+      t[n++] = xpthread_create (NULL, spawn_ordinary, NULL);
+    }
+  for (int i = 0; i < threads; i++)
+    t[n++] = xpthread_create (NULL, spawn_autoreaped, &count);
+  for (int i = 0; i < n; i++)
+    xpthread_join (t[i]);
+
+  /* Nothing is left to wait for, and the autoreaped children go away.  */
+  errno = 0;
+  TEST_COMPARE (waitpid (-1, NULL, 0), -1);
+  TEST_COMPARE (errno, ECHILD);
+  wait_no_children ();
+}
+
+static int
+do_test (int argc, char *argv[])
+{
+  if (restart)
+    return argc > 1 ? atoi (argv[1]) : 0;
+
+  /* We must have one or four parameters (see tst-spawn-autoreap.c).  */
+  TEST_VERIFY_EXIT (argc == 2 || argc == 5);
+  if (!kernel_has_autoreap ())
+    FAIL_UNSUPPORTED ("kernel does not support CLONE_AUTOREAP");
+  if (!SPAWN_USES_CLONE3)
+    FAIL_UNSUPPORTED ("posix_spawn does not use clone3 on this architecture");
+
+  int i;
+  for (i = 0; i < argc - 1; i++)
+    child_argv[i] = argv[i + 1];
+  child_argv[i++] = (char *) "--direct";
+  child_argv[i++] = (char *) "--restart";
+  child_argv[i] = NULL;
+
+  /* A first small round, so that the thread stacks glibc caches and the
+     like are in place before the descriptors and mappings are counted.  */
+  run (spawning_threads, 2, false);
+  struct support_descriptors *descriptors = support_descriptors_list ();
+  int mappings = count_mappings ();
+
+  printf ("info: %d threads x %d autoreaped children, %d ordinary ones\n",
+	  spawning_threads, children_per_thread, ordinary_children);
+  run (spawning_threads, children_per_thread, true);
+
+  support_descriptors_check (descriptors);
+  support_descriptors_free (descriptors);
+  TEST_COMPARE (count_mappings (), mappings);
+  return 0;
+}
+
+/* 10,000 processes take a while under emulation.  */
+#define TIMEOUT 60
+#define TEST_FUNCTION_ARGV do_test
+#include <support/test-driver.c>

@@ -1,0 +1,172 @@
+/* Common definitions for the POSIX_SPAWN_AUTOREAP tests.  Linux version.
+   Copyright (C) 2026 Free Software Foundation, Inc.
+   This file is part of the GNU C Library.
+
+   The GNU C Library is free software; you can redistribute it and/or
+   modify it under the terms of the GNU Lesser General Public
+   License as published by the Free Software Foundation; either
+   version 2.1 of the License, or (at your option) any later version.
+
+   The GNU C Library is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   Lesser General Public License for more details.
+
+   You should have received a copy of the GNU Lesser General Public
+   License along with the GNU C Library; if not, see
+   <https://www.gnu.org/licenses/>.  */
+
+#ifndef TST_SPAWN_AUTOREAP_H
+#define TST_SPAWN_AUTOREAP_H
+
+#include <clone3.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <support/check.h>
+#include <support/xstdio.h>
+#include <support/xunistd.h>
+
+/* The architectures on which glibc has no clone3 wrapper: posix_spawn
+   can not create an autoreaped child there and returns ENOTSUP.  */
+#if defined __alpha__ || defined __csky__ || defined __hppa__ \
+    || defined __m68k__ || defined __microblaze__ || defined __or1k__ \
+    || (defined __powerpc__ && !defined __powerpc64__) || defined __sh__ \
+    || defined __sparc__
+# define SPAWN_USES_CLONE3 0
+#else
+# define SPAWN_USES_CLONE3 1
+#endif
+
+/* Upper bound, in milliseconds, for a terminated autoreaped child to
+   disappear.  */
+static inline int
+release_timeout_ms (void)
+{
+  const char *factor = getenv ("TIMEOUTFACTOR");
+  int f = factor != NULL ? atoi (factor) : 0;
+  return 10000 * (f > 0 ? f : 1);
+}
+
+static inline void
+sleep_ms (int ms)
+{
+  struct timespec ts = { 0, ms * 1000000L };
+  nanosleep (&ts, NULL);
+}
+
+/* Return true if the kernel supports CLONE_AUTOREAP, asking it directly
+   with a fork-like clone3 call whose child exits at once.  */
+static inline bool
+kernel_has_autoreap (void)
+{
+#ifdef __NR_clone3
+  struct clone_args args = { .flags = CLONE_AUTOREAP, .exit_signal = 0 };
+  long int pid = syscall (__NR_clone3, &args, sizeof (args));
+  if (pid == 0)
+    _exit (0);
+  if (pid > 0)
+    return true;
+  if (errno != EINVAL && errno != ENOSYS && errno != EPERM)
+    FAIL_EXIT1 ("clone3 (CLONE_AUTOREAP): %m");
+#endif
+  return false;
+}
+
+/* Return the state letter of process PID from /proc/PID/stat, or 0 if
+   the process does not exist.  If PPID is not NULL, store its parent
+   there.  */
+static inline char
+proc_state (pid_t pid, pid_t *ppid)
+{
+  char path[64];
+  snprintf (path, sizeof (path), "/proc/%d/stat", (int) pid);
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      /* ESRCH while the process is being released.  */
+      TEST_VERIFY (errno == ENOENT || errno == ESRCH);
+      return 0;
+    }
+  char buf[1024];
+  ssize_t n = read (fd, buf, sizeof (buf) - 1);
+  xclose (fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  /* The command name may contain spaces and parentheses.  */
+  char *p = strrchr (buf, ')');
+  TEST_VERIFY_EXIT (p != NULL);
+  char state;
+  int parent;
+  TEST_COMPARE (sscanf (p + 1, " %c %d", &state, &parent), 2);
+  if (ppid != NULL)
+    *ppid = parent;
+  return state;
+}
+
+/* Wait until process PID (an autoreaped child that is terminating) no
+   longer exists.  While the kernel releases it, /proc may show it as a
+   zombie for a moment (seen on Linux 7.2), but it must not stay one.  */
+static inline void
+wait_released (pid_t pid)
+{
+  if (pid == -1)
+    return;
+  for (int ms = 0; ; ms++)
+    {
+      char state = proc_state (pid, NULL);
+      if (state == 0)
+	return;
+      if (ms >= release_timeout_ms ())
+	FAIL_EXIT1 ("autoreaped process %d still exists (state %c)%s",
+		    (int) pid, state, state == 'Z' ? ": a zombie" : "");
+      sleep_ms (1);
+    }
+}
+
+/* Wait until the calling process has no child at all, of any kind and in
+   any state; no child may be reaped by this.  */
+static inline void
+wait_no_children (void)
+{
+  for (int ms = 0; ; ms++)
+    {
+      int status;
+      pid_t r = waitpid (-1, &status, __WALL | WNOHANG);
+      if (r == -1)
+	{
+	  TEST_COMPARE (errno, ECHILD);
+	  return;
+	}
+      if (r > 0)
+	FAIL_EXIT1 ("waitpid (__WALL) returned child %d (status %#x)",
+		    (int) r, status);
+      if (ms >= release_timeout_ms ())
+	FAIL_EXIT1 ("the test process still has children");
+      sleep_ms (1);
+    }
+}
+
+/* Return the number of lines of /proc/self/maps.  */
+static inline int
+count_mappings (void)
+{
+  FILE *f = xfopen ("/proc/self/maps", "r");
+  int lines = 0;
+  int c;
+  while ((c = fgetc (f)) != EOF)
+    lines += c == '\n';
+  xfclose (f);
+  return lines;
+}
+
+#endif /* tst-spawn-autoreap.h */
