@@ -4,6 +4,7 @@
 #   make            fetch, build, and run the demo in the Linux 7.x VM
 #   make check      glibc's posix tests on both kernels, then the project's
 #   make refresh    write edits made in build/src/glibc-2.43 back here
+#   make dist       write the patches for upstream and Debian into dist/
 #
 # See README.md.
 
@@ -18,7 +19,7 @@ stage := $(top)/tests/stage
 # info manual, as Debian's own packaging does.
 glibc-make := $(MAKE) -C $(obj) MAKEINFO=:
 
-.PHONY: all demo fetch src build install vm check refresh clean distclean
+.PHONY: all demo fetch src build install vm check refresh dist clean distclean
 
 all: demo
 
@@ -60,6 +61,10 @@ check: install vm
 
 refresh:
 	tests/refresh-project $(src)
+
+# The hand-over: patch series, combined patch, Debian quilt patch (dist/).
+dist: src
+	tests/dist/make-dist
 
 clean:
 	rm -rf $(obj) $(sysroot) $(b)/results $(b)/logs
