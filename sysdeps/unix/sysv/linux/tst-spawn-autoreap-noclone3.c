@@ -54,10 +54,6 @@ static int restart;
 #define CMDLINE_OPTIONS \
   { "restart", no_argument, &restart, 1 },
 
-/* Hold the four initial arguments used to respawn the process, plus
-   the extra '--direct' and '--restart', and a final NULL.  */
-static char *initial_argv[7];
-
 #ifdef __NR_clone3
 /* Make every clone3 call fail with ERROR.  The filter does not check
    seccomp_data.arch: the test makes no system call of another ABI.  */
@@ -126,8 +122,8 @@ do_test_error (void *closure)
   /* The first call may allocate what lazy binding needs; later calls
      must not change anything.  */
   pid_t pid = -1;
-  TEST_COMPARE (posix_spawn (&pid, initial_argv[0], NULL, &attr,
-			     initial_argv, environ), ENOTSUP);
+  TEST_COMPARE (posix_spawn (&pid, restart_argv[0], NULL, &attr,
+			     restart_argv, environ), ENOTSUP);
 
   struct support_descriptors *descriptors = support_descriptors_list ();
   int mappings = count_mappings ();
@@ -137,12 +133,12 @@ do_test_error (void *closure)
   for (int i = 0; i < 3; i++)
     {
       pid = -1;
-      TEST_COMPARE (posix_spawn (&pid, initial_argv[0], NULL, &attr,
-				 initial_argv, environ), ENOTSUP);
+      TEST_COMPARE (posix_spawn (&pid, restart_argv[0], NULL, &attr,
+				 restart_argv, environ), ENOTSUP);
       TEST_COMPARE (pid, -1);
       int pidfd = -1;
-      TEST_COMPARE (pidfd_spawn (&pidfd, initial_argv[0], NULL, &attr,
-				 initial_argv, environ), ENOTSUP);
+      TEST_COMPARE (pidfd_spawn (&pidfd, restart_argv[0], NULL, &attr,
+				 restart_argv, environ), ENOTSUP);
       TEST_COMPARE (pidfd, -1);
       check_no_children ();
     }
@@ -154,8 +150,8 @@ do_test_error (void *closure)
 
   /* Without the flag, the clone fallback creates an ordinary child.  */
   TEST_COMPARE (posix_spawnattr_setautoreap (&attr, 0), 0);
-  TEST_COMPARE (posix_spawn (&pid, initial_argv[0], NULL, &attr,
-			     initial_argv, environ), 0);
+  TEST_COMPARE (posix_spawn (&pid, restart_argv[0], NULL, &attr,
+			     restart_argv, environ), 0);
   int status;
   TEST_COMPARE (xwaitpid (pid, &status, 0), pid);
   TEST_VERIFY (WIFEXITED (status));
@@ -168,30 +164,14 @@ do_test_error (void *closure)
 static int
 do_test (int argc, char *argv[])
 {
-  /* We must have either:
-
-     - one or four parameters if called initially:
-       + argv[1]: path for ld.so        optional
-       + argv[2]: "--library-path"      optional
-       + argv[3]: the library path      optional
-       + argv[4]: the application name
-
-     - no parameter if called through re-execution.  */
+  /* Called through re-execution: just exit.  */
   if (restart)
     return 0;
 
-  TEST_VERIFY_EXIT (argc == 2 || argc == 5);
-
+  set_restart_argv (argc, argv);
 #ifndef __NR_clone3
   FAIL_UNSUPPORTED ("clone3 is not available on this architecture");
 #endif
-
-  int i;
-  for (i = 0; i < argc - 1; i++)
-    initial_argv[i] = argv[i + 1];
-  initial_argv[i++] = (char *) "--direct";
-  initial_argv[i++] = (char *) "--restart";
-  initial_argv[i] = NULL;
 
   /* The seccomp filter can not be removed, so each case runs in its own
      process.  */

@@ -45,8 +45,6 @@ static int restart;
 #define CMDLINE_OPTIONS \
   { "restart", no_argument, &restart, 1 },
 
-static char *child_argv[7];
-
 static int
 spawn_autoreaped (void)
 {
@@ -54,7 +52,7 @@ spawn_autoreaped (void)
   TEST_COMPARE (posix_spawnattr_init (&attr), 0);
   TEST_COMPARE (posix_spawnattr_setautoreap (&attr, 1), 0);
   pid_t pid = -1;
-  int r = posix_spawn (&pid, child_argv[0], NULL, &attr, child_argv,
+  int r = posix_spawn (&pid, restart_argv[0], NULL, &attr, restart_argv,
 		       environ);
   TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
   if (r != 0)
@@ -138,19 +136,8 @@ do_test (int argc, char *argv[])
   if (restart)
     return 0;
 
-  /* We must have one or four parameters (see tst-spawn-autoreap.c).  */
-  TEST_VERIFY_EXIT (argc == 2 || argc == 5);
-  if (!kernel_has_autoreap ())
-    FAIL_UNSUPPORTED ("kernel does not support CLONE_AUTOREAP");
-  if (!SPAWN_USES_CLONE3)
-    FAIL_UNSUPPORTED ("posix_spawn does not use clone3 on this architecture");
-
-  int i;
-  for (i = 0; i < argc - 1; i++)
-    child_argv[i] = argv[i + 1];
-  child_argv[i++] = (char *) "--direct";
-  child_argv[i++] = (char *) "--restart";
-  child_argv[i] = NULL;
+  set_restart_argv (argc, argv);
+  require_autoreap ();
 
   /* Each part changes its limits or IDs for good.  */
   support_isolate_in_subprocess (do_test_nproc, NULL);

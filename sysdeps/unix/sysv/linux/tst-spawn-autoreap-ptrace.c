@@ -42,8 +42,6 @@ static int restart;
 #define CMDLINE_OPTIONS \
   { "restart", no_argument, &restart, 1 },
 
-static char *child_argv[7];
-
 /* Start an autoreaped child which waits to be killed, and seize it.  */
 static pid_t
 spawn_traced (void)
@@ -52,7 +50,7 @@ spawn_traced (void)
   TEST_COMPARE (posix_spawnattr_init (&attr), 0);
   TEST_COMPARE (posix_spawnattr_setautoreap (&attr, 1), 0);
   pid_t pid;
-  TEST_COMPARE (posix_spawn (&pid, child_argv[0], NULL, &attr, child_argv,
+  TEST_COMPARE (posix_spawn (&pid, restart_argv[0], NULL, &attr, restart_argv,
 			     environ), 0);
   TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
   support_process_state_wait (pid, support_process_state_sleeping);
@@ -71,19 +69,8 @@ do_test (int argc, char *argv[])
     for (;;)
       pause ();
 
-  /* We must have one or four parameters (see tst-spawn-autoreap.c).  */
-  TEST_VERIFY_EXIT (argc == 2 || argc == 5);
-  if (!kernel_has_autoreap ())
-    FAIL_UNSUPPORTED ("kernel does not support CLONE_AUTOREAP");
-  if (!SPAWN_USES_CLONE3)
-    FAIL_UNSUPPORTED ("posix_spawn does not use clone3 on this architecture");
-
-  int i;
-  for (i = 0; i < argc - 1; i++)
-    child_argv[i] = argv[i + 1];
-  child_argv[i++] = (char *) "--direct";
-  child_argv[i++] = (char *) "--restart";
-  child_argv[i] = NULL;
+  set_restart_argv (argc, argv);
+  require_autoreap ();
 
   /* Killed while traced: a zombie until the tracer collects it.  */
   pid_t pid = spawn_traced ();

@@ -55,9 +55,6 @@ enum
   ordinary_children = 100,
 };
 
-/* The program re-executed with --restart, exits at once.  */
-static char *child_argv[7];
-
 /* The ordinary children, with their exit status (index + 1).  */
 static pid_t ordinary[ordinary_children];
 static pthread_mutex_t ordinary_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -73,7 +70,7 @@ spawn_autoreaped (void *closure)
   for (int i = 0; i < count; i++)
     {
       pid_t pid;
-      int r = posix_spawn (&pid, child_argv[0], NULL, &attr, child_argv,
+      int r = posix_spawn (&pid, restart_argv[0], NULL, &attr, restart_argv,
 			   environ);
       if (r != 0)
 	FAIL_EXIT1 ("posix_spawn (autoreap): %s", strerror (r));
@@ -89,10 +86,10 @@ spawn_ordinary (void *closure)
     {
       char status[16];
       snprintf (status, sizeof (status), "%d", i + 1);
-      char *argv[array_length (child_argv) + 1];
+      char *argv[array_length (restart_argv) + 1];
       int argc;
-      for (argc = 0; child_argv[argc] != NULL; argc++)
-	argv[argc] = child_argv[argc];
+      for (argc = 0; restart_argv[argc] != NULL; argc++)
+	argv[argc] = restart_argv[argc];
       argv[argc++] = status;
       argv[argc] = NULL;
 
@@ -140,20 +137,17 @@ waiter (void *closure)
   return NULL;
 }
 
-/* Start THREADS threads which spawn COUNT autoreaped children each, the
-   ordinary spawner and the waiter if WITH_ORDINARY, and wait for them
-   all.  */
+/* Start the waiter, the ordinary spawner and the threads which spawn
+   COUNT autoreaped children each, and wait for them all.  */
 static void
-run (int threads, int count, bool with_ordinary)
+run (int count)
 {
   pthread_t t[spawning_threads + 2];
   int n = 0;
-  if (with_ordinary)
-    {
-      t[n++] = xpthread_create (NULL, waiter, NULL);
-      t[n++] = xpthread_create (NULL, spawn_ordinary, NULL);
-    }
-  for (int i = 0; i < threads; i++)
+  ordinary_started = 0;
+  t[n++] = xpthread_create (NULL, waiter, NULL);
+  t[n++] = xpthread_create (NULL, spawn_ordinary, NULL);
+  for (int i = 0; i < spawning_threads; i++)
     t[n++] = xpthread_create (NULL, spawn_autoreaped, &count);
   for (int i = 0; i < n; i++)
     xpthread_join (t[i]);
@@ -171,29 +165,19 @@ do_test (int argc, char *argv[])
   if (restart)
     return argc > 1 ? atoi (argv[1]) : 0;
 
-  /* We must have one or four parameters (see tst-spawn-autoreap.c).  */
-  TEST_VERIFY_EXIT (argc == 2 || argc == 5);
-  if (!kernel_has_autoreap ())
-    FAIL_UNSUPPORTED ("kernel does not support CLONE_AUTOREAP");
-  if (!SPAWN_USES_CLONE3)
-    FAIL_UNSUPPORTED ("posix_spawn does not use clone3 on this architecture");
+  set_restart_argv (argc, argv);
+  require_autoreap ();
 
-  int i;
-  for (i = 0; i < argc - 1; i++)
-    child_argv[i] = argv[i + 1];
-  child_argv[i++] = (char *) "--direct";
-  child_argv[i++] = (char *) "--restart";
-  child_argv[i] = NULL;
-
-  /* A first small round, so that the thread stacks glibc caches and the
-     like are in place before the descriptors and mappings are counted.  */
-  run (spawning_threads, 2, false);
+  /* A first small round with the same threads, so that the thread stacks
+     glibc caches and the like are in place before the descriptors and
+     mappings are counted.  */
+  run (2);
   struct support_descriptors *descriptors = support_descriptors_list ();
   int mappings = count_mappings ();
 
   printf ("info: %d threads x %d autoreaped children, %d ordinary ones\n",
 	  spawning_threads, children_per_thread, ordinary_children);
-  run (spawning_threads, children_per_thread, true);
+  run (children_per_thread);
 
   support_descriptors_check (descriptors);
   support_descriptors_free (descriptors);

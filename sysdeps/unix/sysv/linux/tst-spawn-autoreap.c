@@ -56,11 +56,6 @@ static int restart;
 #define CMDLINE_OPTIONS \
   { "restart", no_argument, &restart, 1 },
 
-/* Hold the four initial arguments used to respawn the process, plus
-   the extra '--direct' and '--restart', and a final NULL.  */
-static char *initial_argv[7];
-static int initial_argv_count;
-
 /* Number of ordinary and autoreaped children in do_test_mixed.  */
 enum { ordinary_children = 10, autoreaped_children = 100 };
 
@@ -72,10 +67,10 @@ spawn_mode (PID_T_TYPE *child, short int flags,
 	    const posix_spawnattr_t *base_attr,
 	    const char *mode, const char *arg)
 {
-  char *args[initial_argv_count + 3];
+  char *args[restart_argc + 3];
   int argc = 0;
-  for (int i = 0; i < initial_argv_count; i++)
-    args[argc++] = initial_argv[i];
+  for (int i = 0; i < restart_argc; i++)
+    args[argc++] = restart_argv[i];
   args[argc++] = (char *) mode;
   if (arg != NULL)
     args[argc++] = (char *) arg;
@@ -101,9 +96,6 @@ xspawn_mode (short int flags, const posix_spawn_file_actions_t *fa,
 {
   PID_T_TYPE child;
   int r = spawn_mode (&child, flags, fa, attr, mode, arg);
-  if (!SPAWN_USES_CLONE3 && r == ENOTSUP
-      && (flags & POSIX_SPAWN_AUTOREAP) != 0)
-    FAIL_UNSUPPORTED ("posix_spawn does not use clone3 on this architecture");
   if (r != 0)
     FAIL_EXIT1 ("posix_spawn (%s): %s", mode, strerror (r));
   return child;
@@ -854,29 +846,12 @@ handle_restart (int argc, char *argv[])
 static int
 do_test (int argc, char *argv[])
 {
-  /* We must have either:
-
-     - one or four parameters if called initially:
-       + argv[1]: path for ld.so        optional
-       + argv[2]: "--library-path"      optional
-       + argv[3]: the library path      optional
-       + argv[4]: the application name
-
-     - the mode and its argument if called through re-execution.  */
+  /* Called through re-execution: the mode and its argument.  */
   if (restart)
     return handle_restart (argc - 1, &argv[1]);
 
-  TEST_VERIFY_EXIT (argc == 2 || argc == 5);
-
-  int i;
-  for (i = 0; i < argc - 1; i++)
-    initial_argv[i] = argv[i + 1];
-  initial_argv[i++] = (char *) "--direct";
-  initial_argv[i++] = (char *) "--restart";
-  initial_argv_count = i;
-
-  if (!kernel_has_autoreap ())
-    FAIL_UNSUPPORTED ("kernel does not support CLONE_AUTOREAP");
+  set_restart_argv (argc, argv);
+  require_autoreap ();
 
   do_test_status ("exit", "0", W_EXITCODE (0, 0));
   do_test_status ("exit", "42", W_EXITCODE (42, 0));

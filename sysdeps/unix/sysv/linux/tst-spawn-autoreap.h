@@ -156,6 +156,43 @@ wait_no_children (void)
     }
 }
 
+/* The arguments that re-execute the test program as a child: the
+   optional loader and library path and the program name, then
+   "--direct" and "--restart", and room for two more arguments and a
+   final NULL.  */
+static char *restart_argv[9];
+static int restart_argc;
+
+/* Set up restart_argv from the arguments of the initial test process,
+   which must be one or four:
+     + argv[1]: path for ld.so        optional
+     + argv[2]: "--library-path"      optional
+     + argv[3]: the library path      optional
+     + argv[4]: the application name  */
+static inline void
+set_restart_argv (int argc, char *argv[])
+{
+  TEST_VERIFY_EXIT (argc == 2 || argc == 5);
+  int i;
+  for (i = 0; i < argc - 1; i++)
+    restart_argv[i] = argv[i + 1];
+  restart_argv[i++] = (char *) "--direct";
+  restart_argv[i++] = (char *) "--restart";
+  restart_argv[i] = NULL;
+  restart_argc = i;
+}
+
+/* End the test as unsupported unless posix_spawn can create autoreaped
+   children here.  */
+static inline void
+require_autoreap (void)
+{
+  if (!kernel_has_autoreap ())
+    FAIL_UNSUPPORTED ("kernel does not support CLONE_AUTOREAP");
+  if (!SPAWN_USES_CLONE3)
+    FAIL_UNSUPPORTED ("posix_spawn does not use clone3 on this architecture");
+}
+
 /* Return the number of lines of /proc/self/maps.  */
 static inline int
 count_mappings (void)
