@@ -123,7 +123,8 @@ main (void)
   printf ("   pidfd polls %s\n", pfd.revents & POLLIN ? "POLLIN (it exited)"
 					       : "nothing");
   /* The kernel records the exit status when it releases the child, just
-     after POLLIN: in between PIDFD_GET_INFO may fail, so retry.  */
+     after POLLIN: in between PIDFD_GET_INFO fails or leaves
+     PIDFD_INFO_EXIT out of the mask, so retry.  */
   struct pidfd_info info;
   int tries = 0;
   do
@@ -133,11 +134,12 @@ main (void)
       info = (struct pidfd_info) { .mask = PIDFD_INFO_EXIT };
       r = ioctl (pidfd, PIDFD_GET_INFO, &info) == 0 ? 0 : errno;
     }
-  while (r != 0 && ++tries < 5000);
+  while ((r != 0 || !(info.mask & PIDFD_INFO_EXIT)) && ++tries < 5000);
   if (r == 0 && (info.mask & PIDFD_INFO_EXIT))
     printf ("   PIDFD_GET_INFO: exit status %d\n", WEXITSTATUS (info.exit_code));
   else
-    printf ("   PIDFD_GET_INFO: %s\n", strerrorname_np (r));
+    printf ("   PIDFD_GET_INFO: %s\n",
+	    r != 0 ? strerrorname_np (r) : "no exit status");
   siginfo_t si;
   printf ("   waitid (P_PIDFD): %s\n",
 	  waitid (P_PIDFD, pidfd, &si, WEXITED) == 0 ? "returned it"
