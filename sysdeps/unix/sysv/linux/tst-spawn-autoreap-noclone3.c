@@ -74,23 +74,6 @@ fail_clone3 (int error)
 }
 #endif
 
-static void
-get_sigmask (sigset_t *set)
-{
-  TEST_COMPARE (sigprocmask (SIG_BLOCK, NULL, set), 0);
-}
-
-static void
-compare_sigmask (const sigset_t *expected)
-{
-  sigset_t set;
-  get_sigmask (&set);
-  for (int sig = 1; sig < NSIG; sig++)
-    if (sigismember (&set, sig) != sigismember (expected, sig))
-      FAIL ("signal %d: blocked %d, expected %d", sig,
-	    sigismember (&set, sig), sigismember (expected, sig));
-}
-
 /* Check that the calling process has no child at all.  */
 static void
 check_no_children (void)

@@ -22,6 +22,7 @@
 #include <clone3.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,6 +192,25 @@ require_autoreap (void)
     FAIL_UNSUPPORTED ("kernel does not support CLONE_AUTOREAP");
   if (!SPAWN_USES_CLONE3)
     FAIL_UNSUPPORTED ("posix_spawn does not use clone3 on this architecture");
+}
+
+/* Store the signal mask of the calling thread in *SET.  */
+static inline void
+get_sigmask (sigset_t *set)
+{
+  TEST_COMPARE (sigprocmask (SIG_BLOCK, NULL, set), 0);
+}
+
+/* Check that the signal mask of the calling thread is *EXPECTED.  */
+static inline void
+compare_sigmask (const sigset_t *expected)
+{
+  sigset_t set;
+  get_sigmask (&set);
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sigismember (&set, sig) != sigismember (expected, sig))
+      FAIL ("signal %d: blocked %d, expected %d", sig,
+	    sigismember (&set, sig), sigismember (expected, sig));
 }
 
 /* Return the number of lines of /proc/self/maps.  */
