@@ -5,6 +5,7 @@
 #   make check      glibc's posix tests on both kernels, then the project's
 #   make refresh    write edits made in build/src/glibc-2.43 back here
 #   make dist       write the patches for upstream and Debian into dist/
+#   make bench      benchmark the ways to start an unwaited child (in the VM)
 #
 # See README.md.
 
@@ -19,7 +20,7 @@ stage := $(top)/tests/stage
 # info manual, as Debian's own packaging does.
 glibc-make := $(MAKE) -C $(obj) MAKEINFO=:
 
-.PHONY: all demo fetch src build install vm check refresh dist clean distclean
+.PHONY: all demo fetch src build install vm check refresh dist bench clean distclean
 
 all: demo
 
@@ -58,6 +59,11 @@ demo: install vm
 
 check: install vm
 	@tests/check-all
+
+# The benchmark: about 45 min under TCG, most of it the 100,000-child soak.
+# BENCH_ARGS=-s is the smoke run; -k 1000000 soaks a million children.
+bench: install vm
+	@tests/bench/run $(BENCH_ARGS)
 
 refresh:
 	tests/refresh-project $(src)
