@@ -46,6 +46,7 @@ build: src $(obj)/config.status
 install: build
 	@$(stage) install "install glibc into build/sysroot" "about 2 min" \
 	  tests/install-sysroot $(obj) $(src) $(sysroot)
+	@tests/install-man $(sysroot)
 
 vm: $(b)/config.status
 	@$(stage) vm "fetch Linux 7.x from Debian sid, make the VM image" \
