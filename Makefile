@@ -5,6 +5,7 @@
 #   make check      glibc's posix tests on both kernels, then the project's
 #   make refresh    write edits made in build/src/glibc-2.43 back here
 #   make dist       write the patches for upstream and Debian into dist/
+#   make check-series  build glibc after each commit of dist/series (slow)
 #   make bench      benchmark the ways to start an unwaited child (in the VM)
 #
 # See README.md.
@@ -20,7 +21,7 @@ stage := $(top)/tests/stage
 # info manual, as Debian's own packaging does.
 glibc-make := $(MAKE) -C $(obj) MAKEINFO=:
 
-.PHONY: all demo fetch src build install vm check refresh dist bench clean distclean
+.PHONY: all demo fetch src build install vm check refresh dist check-series bench clean distclean
 
 all: demo
 
@@ -72,6 +73,11 @@ refresh:
 # The hand-over: patch series, combined patch, Debian quilt patch (dist/).
 dist: src
 	tests/dist/make-dist
+
+# Too slow for make check: a full glibc build in build/series-check, then
+# an incremental one after each commit of the series (about 25 min).
+check-series: dist
+	@tests/check-series
 
 clean:
 	rm -rf $(obj) $(sysroot) $(b)/results $(b)/logs
