@@ -184,15 +184,36 @@ reap_ordinary (PID_T_TYPE child, int status)
   close_child (child);
 }
 
-/* Read everything from FD until end of file into a string.  */
+/* Start the test program as "--restart MODE ARG" with FLAGS and ATTR
+   (may be NULL) and its standard output on a pipe, store the child in
+   *CHILD, and return everything the child writes there until it exits.
+   With DIR, the child also changes to DIR and closes every descriptor
+   from 3 on.  The string stays valid until the next call.  */
 static char *
-read_all (int fd)
+spawn_output (PID_T_TYPE *child, short int flags,
+	      const posix_spawnattr_t *attr, const char *dir,
+	      const char *mode, const char *arg)
 {
+  int fds[2];
+  TEST_COMPARE (pipe2 (fds, O_CLOEXEC), 0);
+  posix_spawn_file_actions_t fa;
+  TEST_COMPARE (posix_spawn_file_actions_init (&fa), 0);
+  TEST_COMPARE (posix_spawn_file_actions_adddup2 (&fa, fds[1],
+						  STDOUT_FILENO), 0);
+  if (dir != NULL)
+    {
+      TEST_COMPARE (posix_spawn_file_actions_addchdir_np (&fa, dir), 0);
+      TEST_COMPARE (posix_spawn_file_actions_addclosefrom_np (&fa, 3), 0);
+    }
+  *child = xspawn_mode (flags, &fa, attr, mode, arg);
+  TEST_COMPARE (posix_spawn_file_actions_destroy (&fa), 0);
+  xclose (fds[1]);
+
   static char buf[4096];
   size_t total = 0;
   while (total < sizeof (buf) - 1)
     {
-      ssize_t n = read (fd, buf + total, sizeof (buf) - 1 - total);
+      ssize_t n = read (fds[0], buf + total, sizeof (buf) - 1 - total);
       if (n < 0)
 	FAIL_EXIT1 ("read: %m");
       if (n == 0)
@@ -200,6 +221,7 @@ read_all (int fd)
       total += n;
     }
   buf[total] = '\0';
+  xclose (fds[0]);
   return buf;
 }
 
@@ -459,19 +481,10 @@ do_test_no_inherit (void)
 {
   printf ("info: no inheritance\n");
 
-  int fds[2];
-  TEST_COMPARE (pipe2 (fds, O_CLOEXEC), 0);
-  posix_spawn_file_actions_t fa;
-  TEST_COMPARE (posix_spawn_file_actions_init (&fa), 0);
-  TEST_COMPARE (posix_spawn_file_actions_adddup2 (&fa, fds[1],
-						  STDOUT_FILENO), 0);
-  PID_T_TYPE child = xspawn_mode (POSIX_SPAWN_AUTOREAP, &fa, NULL,
-				  "fork-wait", NULL);
-  TEST_COMPARE (posix_spawn_file_actions_destroy (&fa), 0);
-  xclose (fds[1]);
-
-  TEST_COMPARE_STRING (read_all (fds[0]), "fork-wait: ok\n");
-  xclose (fds[0]);
+  PID_T_TYPE child;
+  TEST_COMPARE_STRING (spawn_output (&child, POSIX_SPAWN_AUTOREAP, NULL,
+				     NULL, "fork-wait", NULL),
+		       "fork-wait: ok\n");
 
   wait_released (child_pid (child));
   close_child (child);
@@ -510,15 +523,6 @@ do_test_combined (void)
 
   for (int setsid = 1; setsid >= 0; setsid--)
     {
-      int fds[2];
-      TEST_COMPARE (pipe2 (fds, O_CLOEXEC), 0);
-      posix_spawn_file_actions_t fa;
-      TEST_COMPARE (posix_spawn_file_actions_init (&fa), 0);
-      TEST_COMPARE (posix_spawn_file_actions_adddup2 (&fa, fds[1],
-						      STDOUT_FILENO), 0);
-      TEST_COMPARE (posix_spawn_file_actions_addchdir_np (&fa, tmpdir), 0);
-      TEST_COMPARE (posix_spawn_file_actions_addclosefrom_np (&fa, 3), 0);
-
       posix_spawnattr_t attr;
       TEST_COMPARE (posix_spawnattr_init (&attr), 0);
       sigset_t set;
@@ -536,14 +540,10 @@ do_test_combined (void)
 			| (setsid ? POSIX_SPAWN_SETSID
 			   : POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_USEVFORK
 			     | POSIX_SPAWN_SETSCHEDULER);
-      PID_T_TYPE child = xspawn_mode (flags, &fa, &attr, "report",
-				      extra_str);
+      PID_T_TYPE child;
+      char *report = spawn_output (&child, flags, &attr, tmpdir, "report",
+				   extra_str);
       TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
-      TEST_COMPARE (posix_spawn_file_actions_destroy (&fa), 0);
-      xclose (fds[1]);
-
-      char *report = read_all (fds[0]);
-      xclose (fds[0]);
       printf ("info: %s report: %s", setsid ? "setsid" : "setpgroup",
 	      report);
 
@@ -599,19 +599,10 @@ do_test_resetids_subprocess (void *closure)
 
   for (int resetids = 0; resetids <= 1; resetids++)
     {
-      int fds[2];
-      TEST_COMPARE (pipe2 (fds, O_CLOEXEC), 0);
-      posix_spawn_file_actions_t fa;
-      TEST_COMPARE (posix_spawn_file_actions_init (&fa), 0);
-      TEST_COMPARE (posix_spawn_file_actions_adddup2 (&fa, fds[1],
-						      STDOUT_FILENO), 0);
-      PID_T_TYPE child = xspawn_mode (POSIX_SPAWN_AUTOREAP
-				      | (resetids ? POSIX_SPAWN_RESETIDS : 0),
-				      &fa, NULL, "ids", NULL);
-      TEST_COMPARE (posix_spawn_file_actions_destroy (&fa), 0);
-      xclose (fds[1]);
-      char *report = read_all (fds[0]);
-      xclose (fds[0]);
+      PID_T_TYPE child;
+      char *report = spawn_output (&child, POSIX_SPAWN_AUTOREAP
+				   | (resetids ? POSIX_SPAWN_RESETIDS : 0),
+				   NULL, NULL, "ids", NULL);
       printf ("info: %s: %s", resetids ? "RESETIDS" : "no RESETIDS", report);
 
       int euid = -1;
