@@ -62,7 +62,7 @@ demo: install vm
 check: install vm
 	@tests/check-all
 
-# The benchmark: about 45 min under TCG, most of it the 100,000-child soak.
+# The benchmark: about 25 min under TCG, half of it the 100,000-child soak.
 # BENCH_ARGS=-s is the smoke run; -k 1000000 soaks a million children.
 bench: install vm
 	@tests/bench/run $(BENCH_ARGS)

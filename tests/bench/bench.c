@@ -20,9 +20,11 @@
    (for 4, fork up to the middle process's waitpid), the median batch
    throughput (children started and finished per second), and after the
    batches the largest number of zombies seen, the RSS and the number of
-   open descriptors.  Two series compare 1 and 2: parent RSS (touched
-   memory) and 1 versus 2 spawning threads.  The soak starts many
-   autoreaped children without any wait.
+   open descriptors.  Three series compare 1 and 2: the start call with
+   one child at a time (each child gone before the next starts, as in 1,
+   so that the call does not compete with exiting children; 3 too),
+   parent RSS (touched memory) and 1 versus 2 spawning threads.  The
+   soak starts many autoreaped children without any wait.
 
    usage: bench [-s] [-r ROUNDS] [-n COUNT] [-m MIB,...] [-k SOAK] CHILD OUTDIR
      -s  smoke mode: few spawns, only checks that it works
@@ -496,6 +498,64 @@ run_and_record (enum strategy s, int count, int threads, struct result *r)
   r->fds = count_fds ();
 }
 
+/* Start COUNT children with strategy S (1, 2 or 3) one at a time: each
+   has its own pipe, and the next starts only once the previous one has
+   closed it and is gone.  Add the start-call times to R.  */
+static void
+run_quiet (enum strategy s, int count, struct result *r)
+{
+  struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+  if (s == S_SIGIGN && sigaction (SIGCHLD, &ign, &old) != 0)
+    die ("sigaction: %m");
+  posix_spawnattr_t *attr = s == S_AUTOREAP ? &autoreap_attr : &plain_attr;
+  double t0 = now ();
+  for (int i = 0; i < count; i++)
+    {
+      int pipefd[2];
+      if (pipe2 (pipefd, O_CLOEXEC) != 0)
+	die ("pipe2: %m");
+      if (fcntl (pipefd[1], F_SETFD, 0) != 0)
+	die ("fcntl: %m");
+      pid_t pid;
+      double t1 = now ();
+      int err = posix_spawn (&pid, child, NULL, attr, child_argv, environ);
+      add (&r->lat, now () - t1);
+      if (err != 0)
+	die ("%s: %s", key[s], strerror (err));
+      close (pipefd[1]);
+      char c;
+      ssize_t n;
+      while ((n = read (pipefd[0], &c, 1)) != 0)
+	if (n < 0 && errno != EINTR)
+	  die ("read: %m");
+      close (pipefd[0]);
+      if (s == S_WAIT)
+	{
+	  int status;
+	  if (waitpid (pid, &status, 0) != pid)
+	    die ("waitpid: %m");
+	}
+      else
+	{
+	  /* Released a moment after it closed the pipe; a zombie would
+	     stay.  */
+	  double deadline = now () + 60;
+	  while (kill (pid, 0) == 0)
+	    {
+	      if (now () > deadline)
+		die ("child %d not gone 60 s after its exit", (int) pid);
+	      sched_yield ();
+	    }
+	}
+    }
+  add (&r->rate, count / (now () - t0));
+  if (s == S_SIGIGN && sigaction (SIGCHLD, &old, NULL) != 0)
+    die ("sigaction: %m");
+  int z = lasting_zombies ();
+  if (z > r->zombies)
+    r->zombies = z;
+}
+
 /* Machine facts.  */
 
 static const char *
@@ -531,6 +591,7 @@ struct config
 };
 
 static struct result strat[S_COUNT];
+static struct result quiet_series[3];	/* [wait, autoreap, sigign] */
 static struct result rss_series[8][2];	/* [size][wait, autoreap] */
 static long rss_series_kib[8];
 static struct result thread_series[2][2];	/* [threads - 1][wait, autoreap] */
@@ -646,6 +707,20 @@ write_md (FILE *f, const struct config *cf, const struct utsname *u)
 	 " children/s counts\nchildren started and finished (every child "
 	 "holds a pipe; its EOF ends the batch).\n", f);
 
+  double quiet[3];
+  for (int s = 0; s < 3; s++)
+    quiet[s] = median (&quiet_series[s].lat);
+  fputs ("\n## One child at a time, strategies 1, 2 and 3\n\n"
+	 "Each child is gone before the next starts, so the start call "
+	 "does not compete\nwith children that are still exiting.\n\n"
+	 "| # | start call, median (us) | vs 1 | vs 3 | children/s, median "
+	 "| zombies |\n| - | -: | -: | -: | -: | -: |\n", f);
+  for (int s = 0; s < 3; s++)
+    fprintf (f, "| %d | %.1f | %.3f | %.3f | %.1f | %d |\n", s + 1,
+	     quiet[s] * 1e6, ratio (quiet[s], quiet[S_WAIT]),
+	     ratio (quiet[s], quiet[S_SIGIGN]),
+	     median (&quiet_series[s].rate), quiet_series[s].zombies);
+
   fputs ("\n## Parent RSS (touched memory), strategies 1 and 2\n\n"
 	 "| RSS (MiB) | 1: start call (us) | 2: start call (us) | 2 vs 1 "
 	 "| 2 vs itself at the smallest | 1: children/s | 2: children/s |\n"
@@ -682,8 +757,10 @@ write_md (FILE *f, const struct config *cf, const struct utsname *u)
 	  0.97, 0, "");
   target (f, "2 vs 4, throughput", ratio (rate[S_AUTOREAP],
 					  rate[S_DOUBLEFORK]), 1.8, 0, "");
-  target (f, "2 vs 1, start call", ratio (lat[S_AUTOREAP], lat[S_WAIT]),
-	  1.02, 1, "");
+  target (f, "2 vs 1, start call, one child at a time",
+	  ratio (quiet[S_AUTOREAP], quiet[S_WAIT]), 1.02, 1, "");
+  target (f, "2 vs 1, start call, in the batches above",
+	  ratio (lat[S_AUTOREAP], lat[S_WAIT]), 1.02, 1, "");
   if (cf->nmib > 1)
     target (f, "2: start call at the largest vs the smallest RSS",
 	    ratio (median (&rss_series[cf->nmib - 1][1].lat), base), 1.10, 1,
@@ -758,6 +835,13 @@ write_json (FILE *f, const struct config *cf, const struct utsname *u)
       fprintf (f, "    \"%s\": ", key[s]);
       json_result (f, &strat[s]);
       fputs (s + 1 < S_COUNT ? ",\n" : "\n", f);
+    }
+  fputs ("  },\n  \"one_at_a_time\": {\n", f);
+  for (int s = 0; s < 3; s++)
+    {
+      fprintf (f, "    \"%s\": ", key[s]);
+      json_result (f, &quiet_series[s]);
+      fputs (s < 2 ? ",\n" : "\n", f);
     }
   fputs ("  },\n  \"rss_series\": [\n", f);
   for (int i = 0; i < cf->nmib; i++)
@@ -908,6 +992,14 @@ main (int argc, char **argv)
 	run_and_record (s, cf.count, 1, &strat[s]);
       }
 
+  fputs ("bench: one child at a time\n", stderr);
+  for (int r = 0; r < cf.rounds; r++)
+    for (int i = 0; i < 3; i++)
+      {
+	enum strategy s = (r + i) % 3;
+	run_quiet (s, cf.count, &quiet_series[s]);
+      }
+
   fputs ("bench: parent RSS series\n", stderr);
   for (int i = 0; i < cf.nmib; i++)
     {
@@ -966,6 +1058,8 @@ soak:
   int zombies = soak_end_zombies;
   for (int s = 0; s < S_COUNT; s++)
     zombies += strat[s].zombies;
+  for (int s = 0; s < 3; s++)
+    zombies += quiet_series[s].zombies;
   if (zombies > 0)
     {
       fprintf (stderr, "bench: %d zombies were left\n", zombies);
