@@ -416,6 +416,30 @@ start_part (void *arg)
   return NULL;
 }
 
+/* Make a pipe whose write end the children inherit: its read end sees
+   EOF once every child that got it has exited.  */
+static void
+child_pipe (int pipefd[2])
+{
+  if (pipe2 (pipefd, O_CLOEXEC) != 0)
+    die ("pipe2: %m");
+  if (fcntl (pipefd[1], F_SETFD, 0) != 0)
+    die ("fcntl: %m");
+}
+
+/* Close our write end of PIPEFD, read to EOF and close the read end.  */
+static void
+wait_pipe_eof (int pipefd[2])
+{
+  close (pipefd[1]);
+  char c;
+  ssize_t n;
+  while ((n = read (pipefd[0], &c, 1)) != 0)
+    if (n < 0 && errno != EINTR)
+      die ("read: %m");
+  close (pipefd[0]);
+}
+
 /* Start COUNT children with strategy S from THREADS threads and wait
    until all have exited; add the start-call times to LAT.  Return the
    children per second.  */
@@ -423,11 +447,7 @@ static double
 run_batch (enum strategy s, int count, int threads, struct samples *lat)
 {
   int pipefd[2];
-  if (pipe2 (pipefd, O_CLOEXEC) != 0)
-    die ("pipe2: %m");
-  /* Every child inherits the write end.  */
-  if (fcntl (pipefd[1], F_SETFD, 0) != 0)
-    die ("fcntl: %m");
+  child_pipe (pipefd);
   struct sigaction ign = { .sa_handler = SIG_IGN }, old;
   if (s == S_SIGIGN && sigaction (SIGCHLD, &ign, &old) != 0)
     die ("sigaction: %m");
@@ -451,18 +471,12 @@ run_batch (enum strategy s, int count, int threads, struct samples *lat)
   start_part (&parts[0]);
   if (threads > 1 && (errno = pthread_join (tid, NULL)) != 0)
     die ("pthread_join: %m");
-  close (pipefd[1]);
   if (s == S_PIDFD_AR || s == S_PIDFD_WAIT)
     for (int i = 0; i < count; i++)
       finish_pidfd (s, pidfds[i]);
-  char c;
-  ssize_t n;
-  while ((n = read (pipefd[0], &c, 1)) != 0)
-    if (n < 0 && errno != EINTR)
-      die ("read: %m");
+  wait_pipe_eof (pipefd);
   double t = now () - t0;
 
-  close (pipefd[0]);
   free (pidfds);
   for (int i = 0; i < threads; i++)
     {
@@ -487,13 +501,20 @@ struct result
   int fds;			/* Likewise.  */
 };
 
+/* Keep in R the most lasting zombies seen so far.  */
+static void
+record_zombies (struct result *r)
+{
+  int z = lasting_zombies ();
+  if (z > r->zombies)
+    r->zombies = z;
+}
+
 static void
 run_and_record (enum strategy s, int count, int threads, struct result *r)
 {
   add (&r->rate, run_batch (s, count, threads, &r->lat));
-  int z = lasting_zombies ();
-  if (z > r->zombies)
-    r->zombies = z;
+  record_zombies (r);
   r->rss_kib = status_kib ("VmRSS");
   r->fds = count_fds ();
 }
@@ -512,23 +533,14 @@ run_quiet (enum strategy s, int count, struct result *r)
   for (int i = 0; i < count; i++)
     {
       int pipefd[2];
-      if (pipe2 (pipefd, O_CLOEXEC) != 0)
-	die ("pipe2: %m");
-      if (fcntl (pipefd[1], F_SETFD, 0) != 0)
-	die ("fcntl: %m");
+      child_pipe (pipefd);
       pid_t pid;
       double t1 = now ();
       int err = posix_spawn (&pid, child, NULL, attr, child_argv, environ);
       add (&r->lat, now () - t1);
       if (err != 0)
 	die ("%s: %s", key[s], strerror (err));
-      close (pipefd[1]);
-      char c;
-      ssize_t n;
-      while ((n = read (pipefd[0], &c, 1)) != 0)
-	if (n < 0 && errno != EINTR)
-	  die ("read: %m");
-      close (pipefd[0]);
+      wait_pipe_eof (pipefd);
       if (s == S_WAIT)
 	{
 	  int status;
@@ -551,9 +563,7 @@ run_quiet (enum strategy s, int count, struct result *r)
   add (&r->rate, count / (now () - t0));
   if (s == S_SIGIGN && sigaction (SIGCHLD, &old, NULL) != 0)
     die ("sigaction: %m");
-  int z = lasting_zombies ();
-  if (z > r->zombies)
-    r->zombies = z;
+  record_zombies (r);
 }
 
 /* Machine facts.  */
