@@ -2,7 +2,12 @@
 # and show and test it on the host kernel and on Linux 7.x in a QEMU VM.
 #
 #   make            fetch, build, and run the demo in the Linux 7.x VM
-#   make check      glibc's posix tests on both kernels, then the project's
+#   make check      glibc's posix tests on the host, the process-creating
+#                   ones in the VM, then the project's tests (what CI runs)
+#   make check-quick   the spawn and autoreap tests on both kernels and
+#                   the project's tests
+#   make check-full    glibc's posix tests on both kernels and the project's
+#   make check-one T=posix/tst-spawn-autoreap K=vm   one glibc test (K=host|vm)
 #   make refresh    write edits made in build/src/glibc-2.43 back here
 #   make dist       write the patches for upstream and Debian into dist/
 #   make check-series  build glibc after each commit of dist/series (slow)
@@ -10,18 +15,22 @@
 #
 # See README.md.
 
+# CURDIR has the symlinks resolved: the VM sees physical paths only.
 top := $(CURDIR)
 b := $(top)/build
 src := $(b)/src/glibc-2.43
 obj := $(b)/obj
 sysroot := $(b)/sysroot
 JOBS ?= $(shell nproc)
-stage := $(top)/tests/stage
+stage := $(top)/tests/lib/stage
 # Debian's glibc tarball has no manual (a GFDL matter): never build the
 # info manual, as Debian's own packaging does.
 glibc-make := $(MAKE) -C $(obj) MAKEINFO=:
+# Tells tests/lib/stage's records of this make run from earlier ones.
+export STAGE_RUN := $(shell date +%s)-$(shell echo $$$$)
 
-.PHONY: all demo fetch src build install vm check refresh dist check-series bench clean distclean
+.PHONY: all demo fetch src build install vm check check-quick check-full \
+	check-one refresh dist check-series bench clean distclean
 
 all: demo
 
@@ -31,7 +40,7 @@ $(b)/config.status: configure
 # Downloads are cached in build/dl; the tree is only unpacked once.
 src fetch: $(b)/config.status
 	@$(stage) fetch "fetch glibc-source from Debian sid, apply the project" \
-	  "about 1 min the first time" tests/fetch-glibc
+	  "about 1 min the first time" tests/fetch/glibc
 	@grep -h '^fetch-glibc:\|^apply-project:' $(b)/logs/fetch.log | sed 's/^/    /'
 
 $(obj)/config.status:
@@ -46,8 +55,8 @@ build: src $(obj)/config.status
 
 install: build
 	@$(stage) install "install glibc into build/sysroot" "about 2 min" \
-	  tests/install-sysroot $(obj) $(src) $(sysroot)
-	@tests/install-man $(sysroot)
+	  tests/build/install-sysroot $(obj) $(src) $(sysroot)
+	@tests/build/install-man $(sysroot)
 
 vm: $(b)/config.status
 	@$(stage) vm "fetch Linux 7.x from Debian sid, make the VM image" \
@@ -56,11 +65,22 @@ vm: $(b)/config.status
 
 demo: install vm
 	@echo "==> demo: POSIX_SPAWN_AUTOREAP in the Linux 7.x VM (boots it, about 15 s)"
-	@tests/cc -o $(b)/demo tests/demo.c
+	@tests/build/cc -o $(b)/demo tests/demo/demo.c
 	@tests/vm/run-in-vm $(b)/demo
 
 check: install vm
-	@tests/check-all
+	@tests/check/run ci
+
+check-quick: install vm
+	@tests/check/run quick
+
+check-full: install vm
+	@tests/check/run full
+
+K ?= vm
+check-one: install vm
+	@test -n "$(T)" || { echo "usage: make check-one T=SUBDIR/TEST [K=host|vm]" >&2; exit 2; }
+	@tests/check/one $(K) $(T)
 
 # The benchmark: about 25 min under TCG, half of it the 100,000-child soak.
 # BENCH_ARGS=-s is the smoke run; -k 1000000 soaks a million children.
@@ -68,7 +88,7 @@ bench: install vm
 	@tests/bench/run $(BENCH_ARGS)
 
 refresh:
-	tests/refresh-project $(src)
+	tests/build/refresh-project $(src)
 
 # The hand-over: patch series, combined patch, Debian quilt patch (dist/).
 dist: src
@@ -77,7 +97,7 @@ dist: src
 # Too slow for make check: a full glibc build in build/series-check, then
 # an incremental one after each commit of the series (about 25 min).
 check-series: dist
-	@tests/check-series
+	@tests/dist/check-series
 
 clean:
 	rm -rf $(obj) $(sysroot) $(b)/results $(b)/logs

@@ -1,6 +1,6 @@
 /* What an autoreaped spawn costs next to the other ways of starting a
    child that nobody waits for.  Built against the patched glibc with
-   tests/cc and run in the Linux 7.x VM by tests/bench/run ("make bench").
+   tests/build/cc and run in the Linux 7.x VM by tests/bench/run ("make bench").
 
    The strategies, each starting CHILD (a static program that exits at
    once):

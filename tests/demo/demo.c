@@ -1,6 +1,6 @@
 /* Demo of POSIX_SPAWN_AUTOREAP: print what the kernel and the C library
    are, then start children with and without the flag and print what
-   waitpid, SIGCHLD and the pidfd saw.  Built with tests/cc and run in the
+   waitpid, SIGCHLD and the pidfd saw.  Built with tests/build/cc and run in the
    Linux 7.x VM by "make"; on a kernel without CLONE_AUTOREAP it shows the
    ENOTSUP answer instead.  */
 
