@@ -16,6 +16,7 @@
    License along with the GNU C Library; if not, see
    <https://www.gnu.org/licenses/>.  */
 
+#include <array_length.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -30,6 +31,7 @@
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -58,6 +60,10 @@ static int restart;
 
 /* Number of ordinary and autoreaped children in do_test_mixed.  */
 enum { ordinary_children = 10, autoreaped_children = 100 };
+
+/* Number of failed spawns in a row in do_test_exec_failure_release and
+   do_test_cgroup.  */
+enum { exec_failures = 300 };
 
 /* Spawn the test program re-executed as "--restart MODE ARG" (ARG may be
    NULL) with FLAGS and FA.  Return the posix_spawn result.  */
@@ -427,6 +433,123 @@ do_test_exec_failure (void)
   wait_no_children ();
 }
 
+/* When posix_spawn reports that the child could not exec, the child is
+   gone.  Its parent resumes as soon as the failed child releases its
+   memory, which comes before the child closes its descriptors, so
+   posix_spawn must wait for the rest of the exit: right after it
+   returns, the write end of a pipe that the child inherited is closed
+   everywhere once the caller closes its own, every time.  */
+static void
+do_test_exec_failure_release (void)
+{
+  printf ("info: %d failed execs, each child gone on return\n",
+	  exec_failures);
+
+  posix_spawnattr_t attr;
+  TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+  TEST_COMPARE (posix_spawnattr_setautoreap (&attr, 1), 0);
+  char *args[] = { (char *) "/nonexistent/tst-spawn-autoreap", NULL };
+  for (int i = 0; i < exec_failures; i++)
+    {
+      /* Without O_CLOEXEC: the child inherits both ends.  */
+      int fds[2];
+      xpipe (fds);
+      PID_T_TYPE child = -1;
+      TEST_COMPARE (POSIX_SPAWN (&child, args[0], NULL, &attr, args,
+				 environ), ENOENT);
+      TEST_COMPARE (child, -1);
+      xclose (fds[1]);
+      struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+      TEST_COMPARE (poll (&pfd, 1, 0), 1);
+      if (!(pfd.revents & POLLHUP))
+	FAIL_EXIT1 ("failed exec %d: posix_spawn returned while the child"
+		    " still held the pipe (revents %#x)", i, pfd.revents);
+      xclose (fds[0]);
+    }
+  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+  wait_no_children ();
+}
+
+/* An invalid argument is EINVAL with POSIX_SPAWN_AUTOREAP as without
+   it, not ENOTSUP, which means that the kernel lacks CLONE_AUTOREAP: a
+   cgroup descriptor of -1 with POSIX_SPAWN_SETCGROUP.  No process is
+   created and no descriptor is left.  */
+static void
+do_test_einval (void)
+{
+  printf ("info: invalid cgroup: EINVAL, not ENOTSUP\n");
+
+  posix_spawnattr_t attr;
+  TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+  TEST_COMPARE (posix_spawnattr_setcgroup_np (&attr, -1), 0);
+  for (int i = 0; i < 2; i++)
+    {
+      struct support_descriptors *descriptors = support_descriptors_list ();
+      short int flags = POSIX_SPAWN_SETCGROUP
+			| (i == 0 ? POSIX_SPAWN_AUTOREAP : 0);
+      PID_T_TYPE child = -1;
+      TEST_COMPARE (spawn_mode (&child, flags, NULL, &attr, "exit", "0"),
+		    EINVAL);
+      TEST_COMPARE (child, -1);
+      support_descriptors_check (descriptors);
+      support_descriptors_free (descriptors);
+      wait_no_children ();
+    }
+  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+}
+
+/* posix_spawn with POSIX_SPAWN_AUTOREAP holds a pidfd for the child
+   during the call (to wait for a child that failed to exec), so with
+   the descriptor table full it fails with EMFILE and creates no
+   process, as pidfd_spawn always does.  posix_spawn without the flag
+   needs no descriptor.  */
+static void
+do_test_emfile (void)
+{
+  printf ("info: full descriptor table\n");
+
+  struct rlimit old;
+  TEST_COMPARE (getrlimit (RLIMIT_NOFILE, &old), 0);
+  struct rlimit rl = old;
+  rl.rlim_cur = 256;
+  if (rl.rlim_cur > old.rlim_cur)
+    rl.rlim_cur = old.rlim_cur;
+  TEST_COMPARE (setrlimit (RLIMIT_NOFILE, &rl), 0);
+  /* Fill the table below the limit.  The copies are close-on-exec, so
+     the program run by an ordinary child below can open its files.  */
+  int fds[256];
+  int nfds = 0;
+  while (nfds < array_length (fds))
+    {
+      int fd = fcntl (STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+      if (fd < 0)
+	{
+	  TEST_COMPARE (errno, EMFILE);
+	  break;
+	}
+      fds[nfds++] = fd;
+    }
+  TEST_VERIFY_EXIT (nfds < array_length (fds));
+
+  PID_T_TYPE child = -1;
+  TEST_COMPARE (spawn_mode (&child, POSIX_SPAWN_AUTOREAP, NULL, NULL,
+			    "exit", "0"), EMFILE);
+  TEST_COMPARE (child, -1);
+  wait_no_children ();
+#ifdef TST_SPAWN_PIDFD
+  TEST_COMPARE (spawn_mode (&child, 0, NULL, NULL, "exit", "0"), EMFILE);
+  TEST_COMPARE (child, -1);
+#else
+  TEST_COMPARE (spawn_mode (&child, 0, NULL, NULL, "exit", "0"), 0);
+  reap_ordinary (child, 0);
+#endif
+  wait_no_children ();
+
+  for (int i = 0; i < nfds; i++)
+    xclose (fds[i]);
+  TEST_COMPARE (setrlimit (RLIMIT_NOFILE, &old), 0);
+}
+
 /* The autoreap property survives reparenting: a helper spawns an
    autoreaped grandchild and exits; the test, a subreaper, inherits the
    grandchild but never sees it in wait.  */
@@ -767,8 +890,37 @@ do_test_cgroup (void)
   wait_released (pid);
   close_child (child);
   wait_no_children ();
-
   xclose (cgfd);
+
+  /* A child that failed to exec has left the cgroup when posix_spawn
+     returns: the group can be removed at once, every time.  */
+  printf ("info: %d failed execs into a cgroup, each removable on return\n",
+	  exec_failures);
+  TEST_COMPARE (rmdir (cgpath), 0);
+  char *args[] = { (char *) "/nonexistent/tst-spawn-autoreap", NULL };
+  for (int i = 0; i < exec_failures; i++)
+    {
+      xmkdir (cgpath, 0755);
+      cgfd = xopen (cgpath, O_DIRECTORY | O_RDONLY | O_CLOEXEC, 0);
+      TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+      TEST_COMPARE (posix_spawnattr_setcgroup_np (&attr, cgfd), 0);
+      TEST_COMPARE (posix_spawnattr_setflags (&attr, POSIX_SPAWN_AUTOREAP
+						     | POSIX_SPAWN_SETCGROUP),
+		    0);
+      PID_T_TYPE failed = -1;
+      TEST_COMPARE (POSIX_SPAWN (&failed, args[0], NULL, &attr, args,
+				 environ), ENOENT);
+      TEST_COMPARE (failed, -1);
+      TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+      xclose (cgfd);
+      if (rmdir (cgpath) != 0)
+	FAIL_EXIT1 ("failed exec %d: rmdir (%s) right after posix_spawn:"
+		    " %m", i, cgpath);
+    }
+  /* add_temp_file removes it once more at exit.  */
+  xmkdir (cgpath, 0755);
+  wait_no_children ();
+
   free (childcgroup);
   free (cgpath);
   free (newcgroup);
@@ -852,6 +1004,9 @@ do_test (int argc, char *argv[])
   do_test_mixed ();
   do_test_sigchld ();
   do_test_exec_failure ();
+  do_test_exec_failure_release ();
+  do_test_einval ();
+  do_test_emfile ();
   do_test_reparent ();
   do_test_no_inherit ();
   do_test_combined ();

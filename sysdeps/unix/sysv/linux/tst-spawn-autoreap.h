@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sysdep.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,15 +37,12 @@
 #include <support/xstdio.h>
 #include <support/xunistd.h>
 
-/* The architectures on which glibc has no clone3 wrapper: posix_spawn
-   can not create an autoreaped child there and returns ENOTSUP.  */
-#if defined __alpha__ || defined __csky__ || defined __hppa__ \
-    || defined __m68k__ || defined __microblaze__ || defined __or1k__ \
-    || (defined __powerpc__ && !defined __powerpc64__) || defined __sh__ \
-    || defined __sparc__
-# define SPAWN_USES_CLONE3 0
-#else
+/* posix_spawn can create an autoreaped child only where glibc has a
+   clone3 wrapper; elsewhere it returns ENOTSUP.  */
+#ifdef HAVE_CLONE3_WRAPPER
 # define SPAWN_USES_CLONE3 1
+#else
+# define SPAWN_USES_CLONE3 0
 #endif
 
 /* Upper bound, in milliseconds, for a terminated autoreaped child to
