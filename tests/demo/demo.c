@@ -1,6 +1,7 @@
 /* Demo of POSIX_SPAWN_AUTOREAP: print what the kernel and the C library
    are, then start children with and without the flag and print what
-   waitpid, SIGCHLD and the pidfd saw.  Built with tests/build/cc and run in the
+   waitpid, SIGCHLD and the pidfd saw; last, a helper started with
+   POSIX_SPAWN_PIDFD_AUTOKILL dies with the parent that is killed.  Built with tests/build/cc and run in the
    Linux 7.x VM by "make"; on a kernel without CLONE_AUTOREAP it shows the
    ENOTSUP answer instead.  */
 
@@ -36,6 +37,29 @@ start (const char *script, int autoreap, pid_t *pid, int *pidfd)
 	  : posix_spawn (pid, "/bin/sh", NULL, &attr, argv, environ);
   posix_spawnattr_destroy (&attr);
   return r;
+}
+
+/* Store the wait status of the terminated process PIDFD refers to in
+   *WSTATUS.  The kernel records it when it releases the process, just
+   after the pidfd polls POLLIN: in between PIDFD_GET_INFO fails or
+   leaves PIDFD_INFO_EXIT out of the mask, so retry.  Return 0 or an
+   error number (ESRCH if the status never came).  */
+static int
+exit_status (int pidfd, int *wstatus)
+{
+  for (int tries = 0; tries < 5000; tries++)
+    {
+      if (tries > 0)
+	nanosleep (&(struct timespec) { 0, 1000 * 1000 }, NULL);
+      struct pidfd_info info = { .mask = PIDFD_INFO_EXIT };
+      if (ioctl (pidfd, PIDFD_GET_INFO, &info) == 0
+	  && (info.mask & PIDFD_INFO_EXIT))
+	{
+	  *wstatus = info.exit_code;
+	  return 0;
+	}
+    }
+  return ESRCH;
 }
 
 /* Describe what waitpid (-1, OPTIONS) says now.  */
@@ -87,6 +111,67 @@ count_zombies (void)
   return zombies;
 }
 
+/* A parent process starts a helper ("sleep 1000") that must not outlive
+   it, with pidfd_spawn and POSIX_SPAWN_PIDFD_AUTOKILL, and is then killed
+   with SIGKILL: the kernel closes its pidfd, which kills the helper.  */
+static int
+helper_dies_with_parent (void)
+{
+  printf ("\n4. a parent starts a helper (\"sleep 1000\") with pidfd_spawn and\n"
+	  "   POSIX_SPAWN_AUTOREAP | POSIX_SPAWN_PIDFD_AUTOKILL"
+	  " | POSIX_SPAWN_NO_NEW_PRIVS,\n"
+	  "   then the parent is killed with SIGKILL\n");
+  int fds[2];
+  if (pipe (fds) != 0)
+    return 1;
+  pid_t parent = fork ();
+  if (parent == 0)
+    {
+      char *argv[] = { (char *) "sleep", (char *) "1000", NULL };
+      posix_spawnattr_t attr;
+      posix_spawnattr_init (&attr);
+      posix_spawnattr_setflags (&attr, POSIX_SPAWN_AUTOREAP
+					| POSIX_SPAWN_PIDFD_AUTOKILL
+					| POSIX_SPAWN_NO_NEW_PRIVS);
+      int pidfd;
+      int r = pidfd_spawn (&pidfd, "/bin/sleep", NULL, &attr, argv, environ);
+      pid_t helper = r == 0 ? pidfd_getpid (pidfd) : -r;
+      write (fds[1], &helper, sizeof helper);
+      for (;;)
+	pause ();
+    }
+  close (fds[1]);
+  pid_t helper = 0;
+  if (parent < 0 || read (fds[0], &helper, sizeof helper) != sizeof helper)
+    return 1;
+  close (fds[0]);
+  if (helper < 0)
+    {
+      printf ("   pidfd_spawn: %s\n", strerrorname_np (-helper));
+      return 1;
+    }
+  int helperfd = pidfd_open (helper, 0);
+  struct pollfd pfd = { .fd = helperfd, .events = POLLIN };
+  printf ("   helper running: %s\n",
+	  helperfd >= 0 && poll (&pfd, 1, 0) == 0 ? "yes" : "no");
+  kill (parent, SIGKILL);
+  int status;
+  waitpid (parent, &status, 0);
+  printf ("   parent killed by SIGKILL: %s\n",
+	  WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL ? "yes" : "no");
+  printf ("   helper's pidfd (from pidfd_open) polls %s\n",
+	  poll (&pfd, 1, 10000) == 1 ? "POLLIN (it is gone)" : "nothing");
+  int wstatus;
+  int r = exit_status (helperfd, &wstatus);
+  if (r == 0 && WIFSIGNALED (wstatus))
+    printf ("   helper killed by signal %d (%s)\n", WTERMSIG (wstatus),
+	    sigabbrev_np (WTERMSIG (wstatus)));
+  else
+    printf ("   helper: %s\n", r != 0 ? strerrorname_np (r) : "not killed");
+  close (helperfd);
+  return 0;
+}
+
 int
 main (void)
 {
@@ -122,24 +207,11 @@ main (void)
   poll (&pfd, 1, -1);
   printf ("   pidfd polls %s\n", pfd.revents & POLLIN ? "POLLIN (it exited)"
 					       : "nothing");
-  /* The kernel records the exit status when it releases the child, just
-     after POLLIN: in between PIDFD_GET_INFO fails or leaves
-     PIDFD_INFO_EXIT out of the mask, so retry.  */
-  struct pidfd_info info;
-  int tries = 0;
-  do
-    {
-      if (tries > 0)
-	nanosleep (&(struct timespec) { 0, 1000 * 1000 }, NULL);
-      info = (struct pidfd_info) { .mask = PIDFD_INFO_EXIT };
-      r = ioctl (pidfd, PIDFD_GET_INFO, &info) == 0 ? 0 : errno;
-    }
-  while ((r != 0 || !(info.mask & PIDFD_INFO_EXIT)) && ++tries < 5000);
-  if (r == 0 && (info.mask & PIDFD_INFO_EXIT))
-    printf ("   PIDFD_GET_INFO: exit status %d\n", WEXITSTATUS (info.exit_code));
+  int wstatus;
+  if ((r = exit_status (pidfd, &wstatus)) == 0)
+    printf ("   PIDFD_GET_INFO: exit status %d\n", WEXITSTATUS (wstatus));
   else
-    printf ("   PIDFD_GET_INFO: %s\n",
-	    r != 0 ? strerrorname_np (r) : "no exit status");
+    printf ("   PIDFD_GET_INFO: %s\n", strerrorname_np (r));
   siginfo_t si;
   printf ("   waitid (P_PIDFD): %s\n",
 	  waitid (P_PIDFD, pidfd, &si, WEXITED) == 0 ? "returned it"
@@ -175,5 +247,6 @@ main (void)
   if (waitpid (-1, &status, 0) == pid)
     printf ("   waitpid (-1) returned it, exit status %d\n",
 	    WEXITSTATUS (status));
-  return 0;
+
+  return helper_dies_with_parent ();
 }
