@@ -33,7 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <spawn.h>
 #include <support/check.h>
+#include <support/descriptors.h>
 #include <support/xstdio.h>
 #include <support/xunistd.h>
 
@@ -181,15 +183,45 @@ set_restart_argv (int argc, char *argv[])
   restart_argc = i;
 }
 
+/* Check that posix_spawn with POSIX_SPAWN_AUTOREAP fails with ENOTSUP
+   and leaves no process and no descriptor behind, as it must where it
+   cannot create autoreaped children.  */
+static inline void
+check_autoreap_enotsup (void)
+{
+  struct support_descriptors *descriptors = support_descriptors_list ();
+  posix_spawnattr_t attr;
+  TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+  TEST_COMPARE (posix_spawnattr_setflags (&attr, POSIX_SPAWN_AUTOREAP), 0);
+  char *args[] = { (char *) "true", NULL };
+  pid_t pid = -1;
+  TEST_COMPARE (posix_spawn (&pid, "/bin/true", NULL, &attr, args, NULL),
+		ENOTSUP);
+  TEST_COMPARE (pid, -1);
+  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+  errno = 0;
+  TEST_COMPARE (waitpid (-1, NULL, __WALL | WNOHANG), -1);
+  TEST_COMPARE (errno, ECHILD);
+  support_descriptors_check (descriptors);
+  support_descriptors_free (descriptors);
+}
+
 /* End the test as unsupported unless posix_spawn can create autoreaped
-   children here.  */
+   children here, after checking that it says so properly.  */
 static inline void
 require_autoreap (void)
 {
   if (!kernel_has_autoreap ())
-    FAIL_UNSUPPORTED ("kernel does not support CLONE_AUTOREAP");
+    {
+      if (SPAWN_USES_CLONE3)
+	check_autoreap_enotsup ();
+      FAIL_UNSUPPORTED ("kernel does not support CLONE_AUTOREAP");
+    }
   if (!SPAWN_USES_CLONE3)
-    FAIL_UNSUPPORTED ("posix_spawn does not use clone3 on this architecture");
+    {
+      check_autoreap_enotsup ();
+      FAIL_UNSUPPORTED ("posix_spawn does not use clone3 on this architecture");
+    }
 }
 
 /* Store the signal mask of the calling thread in *SET.  */
