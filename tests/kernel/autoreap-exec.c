@@ -202,13 +202,14 @@ check_exit (pid_t pid, int pidfd, int input)
       return;
     }
   /* The status is recorded when the child is released, a moment after
-     the pidfd polls readable.  */
+     the pidfd polls readable; in between the ioctl may also give ESRCH.  */
   struct pidfd_info info = { 0 };
   for (int i = 0; i < 500; i++)
     {
       info.mask = PIDFD_INFO_EXIT;
-      if (ioctl (pidfd, PIDFD_GET_INFO, &info) != 0
-          || (info.mask & PIDFD_INFO_EXIT))
+      int r = ioctl (pidfd, PIDFD_GET_INFO, &info);
+      if ((r == 0 && (info.mask & PIDFD_INFO_EXIT))
+          || (r != 0 && errno != ESRCH))
         break;
       usleep (10000);
     }
@@ -220,8 +221,12 @@ check_exit (pid_t pid, int pidfd, int input)
               waitpid (pid, &st, WNOHANG | __WALL), ECHILD);
   expect_err ("waitid (P_PIDFD, WEXITED | __WALL) after exit",
               waitid_nohang (P_PIDFD, pidfd, __WALL), ECHILD);
-  if (kill (pid, 0) == 0)
-    fail ("process %d still exists (a zombie?)", pid);
+  /* Gone, once its release has finished.  */
+  int i;
+  for (i = 0; i < 500 && kill (pid, 0) == 0; i++)
+    usleep (10000);
+  if (i == 500)
+    fail ("process %d still exists after 5 s (a zombie?)", pid);
 }
 
 /* pidfd_spawn /bin/cat with POSIX_SPAWN_AUTOREAP, its input a pipe
