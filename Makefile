@@ -12,6 +12,8 @@
 #   make dist       write the patches for upstream and Debian into dist/
 #   make check-series  build glibc after each commit of dist/series (slow)
 #   make bench      benchmark the ways to start an unwaited child (in the VM)
+#   make check-kernel  build Linux 7.2 with the kernel fix (linux/), run its
+#                   selftest and the glibc tests on it and on Debian's 7.2 (slow)
 #
 # See README.md.
 
@@ -93,11 +95,19 @@ refresh:
 # The hand-over: patch series, combined patch, Debian quilt patch (dist/).
 dist: src
 	tests/dist/make-dist
+	tests/kernel/make-dist
 
 # Too slow for make check: a full glibc build in build/series-check, then
 # an incremental one after each commit of the series (about 25 min).
 check-series: dist
 	@tests/dist/check-series
+
+# Too slow for make check: Linux 7.2 built with linux/*.diff (about 20 min
+# the first time), its pidfd selftest and our glibc tests on it and on
+# Debian's 7.2 in the VM (tests/kernel/check).
+.PHONY: check-kernel
+check-kernel: install vm
+	@tests/kernel/check
 
 clean:
 	rm -rf $(obj) $(sysroot) $(b)/results $(b)/logs
