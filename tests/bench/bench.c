@@ -4,30 +4,40 @@
 
    The strategies, each starting CHILD (a static program that exits at
    once):
-     1 wait        posix_spawn, then waitpid for that child
+     1 wait        posix_spawn; once the whole batch is started, waitpid
+                   for each child in turn (as 6 does with waitid)
      2 autoreap    posix_spawn with POSIX_SPAWN_AUTOREAP, no wait
      3 sigign      posix_spawn with SIGCHLD set to SIG_IGN, no wait
      4 doublefork  fork; the middle process posix_spawns and _exits;
                    waitpid for the middle process
-     5 pidfd-ar    pidfd_spawn with POSIX_SPAWN_AUTOREAP; poll the pidfd,
-                   then PIDFD_GET_INFO (PIDFD_INFO_EXIT)
-     6 pidfd-wait  pidfd_spawn; waitid (P_PIDFD)
+     5 pidfd-ar    pidfd_spawn with POSIX_SPAWN_AUTOREAP; once the batch
+                   is started, poll each pidfd, then PIDFD_GET_INFO
+                   (PIDFD_INFO_EXIT)
+     6 pidfd-wait  pidfd_spawn; once the batch is started, waitid
+                   (P_PIDFD) for each child
+     7 floor       no glibc spawn code: raw clone3 (CLONE_AUTOREAP
+                   | CLONE_VM | CLONE_VFORK, exit_signal 0) on a stack of
+                   its own, the child execve's CHILD (see floor_spawn)
    A batch starts COUNT children with one strategy; every child inherits
    the write end of a pipe, so the read end's EOF tells when all have
    exited.  Rounds run every strategy's batch once, in an order rotated
    round by round, so that drift of the machine hits all alike.  Reported
    per strategy: the median time spent in the call that starts a child
    (for 4, fork up to the middle process's waitpid), the median batch
-   throughput (children started and finished per second), and after the
-   batches the largest number of zombies seen, the RSS and the number of
-   open descriptors.  Three series compare 1 and 2: the start call with
-   one child at a time (each child gone before the next starts, as in 1,
-   so that the call does not compete with exiting children; 3 too),
-   parent RSS (touched memory) and 1 versus 2 spawning threads.  The
-   soak starts many autoreaped children without any wait.
+   throughput (children started and finished per second, the waits of 1,
+   5 and 6 included), and after the batches the largest number of zombies
+   seen, the RSS and the number of open descriptors.  Three series follow:
+   the start call of 1, 2, 3 and 7 with one child at a time (each child
+   gone before the next starts, so that the call does not compete with
+   exiting children: this is also the serial variant of 1, which waits
+   for each child before it starts the next), and, for 1 and 2 only,
+   parent RSS (touched memory) and 1 versus 2 spawning threads.  The soak
+   starts many autoreaped children without any wait.
 
-   usage: bench [-s] [-r ROUNDS] [-n COUNT] [-m MIB,...] [-k SOAK] CHILD OUTDIR
+   usage: bench [-s] [-r ROUNDS] [-n COUNT] [-m MIB,...] [-k SOAK] [-O]
+		[-S autoreap|sigign|floor] CHILD OUTDIR
      -s  smoke mode: few spawns, only checks that it works
+     -O  only the soak;  -S  the soak's strategy (default autoreap)
    Writes OUTDIR/bench.json (raw figures and machine facts), bench.md (the
    report, also printed) and bench.dat (for gnuplot).  Exits 1 if a zombie
    was left, 2 on an error.  */
@@ -45,9 +55,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -61,22 +74,31 @@ extern char **environ;
 enum strategy
 {
   S_WAIT, S_AUTOREAP, S_SIGIGN, S_DOUBLEFORK, S_PIDFD_AR, S_PIDFD_WAIT,
-  S_COUNT
+  S_FLOOR, S_COUNT
 };
 
 static const char *const key[S_COUNT] =
 {
-  "wait", "autoreap", "sigign", "doublefork", "pidfd-autoreap", "pidfd-wait"
+  "wait", "autoreap", "sigign", "doublefork", "pidfd-autoreap", "pidfd-wait",
+  "clone3-floor"
 };
 
 static const char *const title[S_COUNT] =
 {
-  "posix_spawn + waitpid",
+  "posix_spawn, waitpid after the batch",
   "posix_spawn + AUTOREAP",
   "posix_spawn, SIGCHLD SIG_IGN",
   "double fork",
-  "pidfd_spawn + AUTOREAP, poll + PIDFD_GET_INFO",
-  "pidfd_spawn + waitid (P_PIDFD)",
+  "pidfd_spawn + AUTOREAP, poll + PIDFD_GET_INFO after the batch",
+  "pidfd_spawn, waitid (P_PIDFD) after the batch",
+  "raw clone3 AUTOREAP + VM + VFORK, execve (floor)",
+};
+
+/* The strategies of the one-child-at-a-time series.  */
+#define NQUIET 4
+static const enum strategy quiet_strat[NQUIET] =
+{
+  S_WAIT, S_AUTOREAP, S_SIGIGN, S_FLOOR
 };
 
 static const char *child;
@@ -137,13 +159,40 @@ cmp_double (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* The median of S, which stays in the order the samples were taken
+   (bench.json keeps them round by round).  */
 static double
-median (struct samples *s)
+median (const struct samples *s)
 {
   if (s->n == 0)
     return 0;
-  qsort (s->v, s->n, sizeof *s->v, cmp_double);
-  return s->n % 2 ? s->v[s->n / 2] : (s->v[s->n / 2 - 1] + s->v[s->n / 2]) / 2;
+  double *v = malloc (s->n * sizeof *v);
+  if (v == NULL)
+    die ("out of memory");
+  memcpy (v, s->v, s->n * sizeof *v);
+  qsort (v, s->n, sizeof *v, cmp_double);
+  double m = s->n % 2 ? v[s->n / 2] : (v[s->n / 2 - 1] + v[s->n / 2]) / 2;
+  free (v);
+  return m;
+}
+
+/* The Q-quantile of S (0 <= Q <= 1), interpolated between the two
+   nearest samples; S stays in its order.  */
+static double
+quantile (const struct samples *s, double q)
+{
+  if (s->n == 0)
+    return 0;
+  double *v = malloc (s->n * sizeof *v);
+  if (v == NULL)
+    die ("out of memory");
+  memcpy (v, s->v, s->n * sizeof *v);
+  qsort (v, s->n, sizeof *v, cmp_double);
+  double pos = q * (s->n - 1);
+  size_t i = pos;
+  double x = i + 1 < s->n ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v[i];
+  free (v);
+  return x;
 }
 
 /* Process facts from /proc.  */
@@ -303,15 +352,163 @@ wait_children_gone (void)
     }
 }
 
+/* Strategy 7, the floor: what the kernel's clone3 with CLONE_AUTOREAP
+   and an execve cost without any of glibc's spawn code around them.
+
+   The flags are those the issue names, CLONE_AUTOREAP | CLONE_VM
+   | CLONE_VFORK with exit_signal 0 (CLONE_AUTOREAP requires it).  glibc's
+   autoreaped posix_spawn adds CLONE_CLEAR_SIGHAND and CLONE_PIDFD (the
+   pidfd is closed before posix_spawn returns), blocks all signals around
+   the clone3 and resets the signal mask in the child: 2 vs 7 measures all
+   of that.
+
+   With CLONE_VM the child runs in the parent's memory, so it must not
+   use the parent's stack: the parent is suspended (CLONE_VFORK) in the
+   middle of a C function whose frame the child would overwrite.  The
+   raw syscall can not be made from C for that reason (syscall () would
+   return into C code in the child on the new stack, with the parent's
+   frame gone), and neither glibc's clone (no CLONE_AUTOREAP) nor its
+   internal __clone3 (not exported) can be used.  So, as glibc's own
+   sysdeps/unix/sysv/linux/x86_64/clone3.S does, a few lines of x86_64
+   assembly make the syscall; in the child, which the kernel starts on
+   the new stack (stack + stack_size, 16-byte aligned here) with the
+   parent's other registers, they call FN (ARG) and exit with its value,
+   never returning.  FN and ARG are kept in %rdx and %r8, which the
+   syscall instruction preserves (it clobbers only %rax, %rcx and %r11).
+   Dropping CLONE_VM instead (a fork-like clone3 that C could call
+   safely) would copy the page tables, which is not the floor of what
+   posix_spawn does.
+
+   The child, floor_child, runs on its own stack but with the parent's
+   thread pointer: like glibc's spawn child it may use TLS (errno, the
+   stack protector's canary), since the parent thread is suspended until
+   the child has exec'd or exited.  It touches nothing else of the
+   parent's but FLOOR_ARGS's err, which the parent reads after the call,
+   as glibc's posix_spawn does.  No signal handler can run in the child:
+   the benchmark installs none (SIGCHLD is only ever set to SIG_IGN).
+   Each thread has its own child stack (the threads series uses 1 and 2
+   only, but start_one may be called from any thread); one stack serves
+   all of a thread's children, since each is done with it once the
+   parent resumes.  */
+
+#ifndef CLONE_AUTOREAP
+# define CLONE_AUTOREAP (1ULL << 34)
+#endif
+
+/* The kernel's struct clone_args, CLONE_ARGS_SIZE_VER0.  */
+struct floor_clone_args
+{
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+    stack_size, tls;
+};
+
+struct floor_args
+{
+  const char *path;
+  char *const *argv, *const *envp;
+  int err;			/* Set by the child if execve fails.  */
+};
+
+#define FLOOR_STACK_SIZE (64 * 1024)
+#define FLOOR_STR(x) FLOOR_STR1 (x)
+#define FLOOR_STR1(x) #x
+
+#ifdef __x86_64__
+/* long floor_clone3 (struct floor_clone_args *args, size_t size,
+		      int (*fn) (void *), void *arg);
+   Return the child's pid or minus the error number in the parent; FN
+   (ARG) runs in the child, which then exits.  */
+long floor_clone3 (struct floor_clone_args *, size_t, int (*) (void *),
+		   void *) __attribute__ ((visibility ("hidden")));
+__asm__ (
+"	.pushsection .text\n"
+"	.p2align 4\n"
+"	.globl floor_clone3\n"
+"	.hidden floor_clone3\n"
+"	.type floor_clone3, @function\n"
+"floor_clone3:\n"
+"	.cfi_startproc\n"
+"	endbr64\n"
+"	mov	%rcx, %r8\n"
+"	mov	$" FLOOR_STR (__NR_clone3) ", %eax\n"
+/* The child's unwind information would be wrong from here on.  */
+"	.cfi_endproc\n"
+"	syscall\n"
+"	test	%rax, %rax\n"
+"	jz	1f\n"
+"	ret\n"
+"1:\n"
+"	.cfi_startproc\n"
+"	.cfi_undefined rip\n"
+"	xor	%ebp, %ebp\n"
+"	mov	%r8, %rdi\n"
+"	call	*%rdx\n"
+"	mov	%eax, %edi\n"
+"	mov	$" FLOOR_STR (__NR_exit) ", %eax\n"
+"	syscall\n"
+"	hlt\n"
+"	.cfi_endproc\n"
+"	.size floor_clone3, . - floor_clone3\n"
+"	.popsection\n");
+
+static int
+floor_child (void *arg)
+{
+  struct floor_args *a = arg;
+  execve (a->path, a->argv, a->envp);
+  a->err = errno;
+  _exit (127);
+}
+
+static __thread char *floor_stack;
+
+/* Start CHILD with strategy 7; store its pid in *PID.  Return 0 or an
+   error number.  */
+static int
+floor_spawn (pid_t *pid)
+{
+  if (floor_stack == NULL)
+    {
+      void *m = mmap (NULL, FLOOR_STACK_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+      if (m == MAP_FAILED)
+	return errno;
+      floor_stack = m;
+    }
+  struct floor_args a = { .path = child, .argv = child_argv,
+			  .envp = environ };
+  struct floor_clone_args ca =
+    {
+      .flags = CLONE_AUTOREAP | CLONE_VM | CLONE_VFORK,
+      .exit_signal = 0,
+      .stack = (uintptr_t) floor_stack,
+      .stack_size = FLOOR_STACK_SIZE,
+    };
+  long r = floor_clone3 (&ca, sizeof ca, floor_child, &a);
+  if (r < 0)
+    return -r;
+  *pid = r;
+  /* The child has exec'd or exited: a failed execve left its error.  */
+  return a.err;
+}
+#else
+static int
+floor_spawn (pid_t *pid)
+{
+  return ENOSYS;
+}
+#endif
+
 /* Starting children.  */
 
-/* Start CHILD with strategy S; store its pidfd in *PIDFD for 5 and 6.
+/* Start CHILD with strategy S.  Store in *HANDLE (unless HANDLE is
+   null) the pidfd for 5 and 6, the child's pid for the others but 4.
    Return the time the call took.  */
 static double
-start_one (enum strategy s, int *pidfd)
+start_one (enum strategy s, int *handle)
 {
-  pid_t pid;
-  int err, status;
+  pid_t pid = -1;
+  int err, status, pidfd = -1;
   double t0 = now ();
   switch (s)
     {
@@ -336,14 +533,18 @@ start_one (enum strategy s, int *pidfd)
       if (waitpid (pid, &status, 0) != pid)
 	die ("waitpid (middle process): %m");
       err = status == 0 ? 0 : EIO;
+      pid = -1;
       break;
     case S_PIDFD_AR:
-      err = pidfd_spawn (pidfd, child, NULL, &autoreap_attr, child_argv,
+      err = pidfd_spawn (&pidfd, child, NULL, &autoreap_attr, child_argv,
 			 environ);
       break;
     case S_PIDFD_WAIT:
-      err = pidfd_spawn (pidfd, child, NULL, &plain_attr, child_argv,
+      err = pidfd_spawn (&pidfd, child, NULL, &plain_attr, child_argv,
 			 environ);
+      break;
+    case S_FLOOR:
+      err = floor_spawn (&pid);
       break;
     default:
       abort ();
@@ -351,21 +552,35 @@ start_one (enum strategy s, int *pidfd)
   double t = now () - t0;
   if (err != 0)
     die ("%s: %s", key[s], strerror (err));
-  if (s == S_WAIT)
-    {
-      if (waitpid (pid, &status, 0) != pid)
-	die ("waitpid: %m");
-      if (status != 0)
-	die ("child status %#x", status);
-    }
+  if (handle != NULL)
+    *handle = s == S_PIDFD_AR || s == S_PIDFD_WAIT ? pidfd : pid;
+  else if (s == S_WAIT || s == S_PIDFD_AR || s == S_PIDFD_WAIT)
+    abort ();
   return t;
 }
 
-/* Learn the exit status of the child behind PIDFD (strategies 5 and 6),
-   then close PIDFD.  */
-static void
-finish_pidfd (enum strategy s, int pidfd)
+/* Whether strategy S collects its children after the batch.  */
+static int
+collects (enum strategy s)
 {
+  return s == S_WAIT || s == S_PIDFD_AR || s == S_PIDFD_WAIT;
+}
+
+/* Learn the exit status of the child behind HANDLE from start_one
+   (strategies 1, 5 and 6), and close the pidfd of 5 and 6.  */
+static void
+finish_one (enum strategy s, int handle)
+{
+  if (s == S_WAIT)
+    {
+      int status;
+      if (waitpid (handle, &status, 0) != handle)
+	die ("waitpid: %m");
+      if (status != 0)
+	die ("child status %#x", status);
+      return;
+    }
+  int pidfd = handle;
   if (s == S_PIDFD_WAIT)
     {
       siginfo_t si;
@@ -403,7 +618,7 @@ struct part
 {
   enum strategy s;
   int count;
-  int *pidfds;
+  int *handles;
   struct samples lat;
 };
 
@@ -412,7 +627,7 @@ start_part (void *arg)
 {
   struct part *p = arg;
   for (int i = 0; i < p->count; i++)
-    add (&p->lat, start_one (p->s, &p->pidfds[i]));
+    add (&p->lat, start_one (p->s, &p->handles[i]));
   return NULL;
 }
 
@@ -440,9 +655,9 @@ wait_pipe_eof (int pipefd[2])
   close (pipefd[0]);
 }
 
-/* Start COUNT children with strategy S from THREADS threads and wait
-   until all have exited; add the start-call times to LAT.  Return the
-   children per second.  */
+/* Start COUNT children with strategy S from THREADS threads, then
+   collect them (1, 5 and 6) and wait until all have exited; add the
+   start-call times to LAT.  Return the children per second.  */
 static double
 run_batch (enum strategy s, int count, int threads, struct samples *lat)
 {
@@ -451,9 +666,9 @@ run_batch (enum strategy s, int count, int threads, struct samples *lat)
   struct sigaction ign = { .sa_handler = SIG_IGN }, old;
   if (s == S_SIGIGN && sigaction (SIGCHLD, &ign, &old) != 0)
     die ("sigaction: %m");
-  int *pidfds = calloc (count, sizeof *pidfds);
+  int *handles = calloc (count, sizeof *handles);
   struct part parts[2];
-  if (pidfds == NULL || threads < 1 || threads > 2)
+  if (handles == NULL || threads < 1 || threads > 2)
     die ("bad batch");
 
   double t0 = now ();
@@ -463,7 +678,7 @@ run_batch (enum strategy s, int count, int threads, struct samples *lat)
       int first = count * i / threads;
       parts[i] = (struct part) { .s = s, .count = count * (i + 1) / threads
 						  - first,
-				 .pidfds = pidfds + first };
+				 .handles = handles + first };
       if (i > 0 && (errno = pthread_create (&tid, NULL, start_part,
 					     &parts[i])) != 0)
 	die ("pthread_create: %m");
@@ -471,13 +686,13 @@ run_batch (enum strategy s, int count, int threads, struct samples *lat)
   start_part (&parts[0]);
   if (threads > 1 && (errno = pthread_join (tid, NULL)) != 0)
     die ("pthread_join: %m");
-  if (s == S_PIDFD_AR || s == S_PIDFD_WAIT)
+  if (collects (s))
     for (int i = 0; i < count; i++)
-      finish_pidfd (s, pidfds[i]);
+      finish_one (s, handles[i]);
   wait_pipe_eof (pipefd);
   double t = now () - t0;
 
-  free (pidfds);
+  free (handles);
   for (int i = 0; i < threads; i++)
     {
       merge (lat, &parts[i].lat);
@@ -519,34 +734,28 @@ run_and_record (enum strategy s, int count, int threads, struct result *r)
   r->fds = count_fds ();
 }
 
-/* Start COUNT children with strategy S (1, 2 or 3) one at a time: each
-   has its own pipe, and the next starts only once the previous one has
-   closed it and is gone.  Add the start-call times to R.  */
+/* Start COUNT children with strategy S (1, 2, 3 or 7) one at a time:
+   each has its own pipe, and the next starts only once the previous one
+   has closed it and is gone (1 waitpid's for it).  Add the start-call
+   times to R.  */
 static void
 run_quiet (enum strategy s, int count, struct result *r)
 {
   struct sigaction ign = { .sa_handler = SIG_IGN }, old;
   if (s == S_SIGIGN && sigaction (SIGCHLD, &ign, &old) != 0)
     die ("sigaction: %m");
-  posix_spawnattr_t *attr = s == S_AUTOREAP ? &autoreap_attr : &plain_attr;
+  if (s != S_WAIT && s != S_AUTOREAP && s != S_SIGIGN && s != S_FLOOR)
+    abort ();
   double t0 = now ();
   for (int i = 0; i < count; i++)
     {
       int pipefd[2];
       child_pipe (pipefd);
-      pid_t pid;
-      double t1 = now ();
-      int err = posix_spawn (&pid, child, NULL, attr, child_argv, environ);
-      add (&r->lat, now () - t1);
-      if (err != 0)
-	die ("%s: %s", key[s], strerror (err));
+      int pid;
+      add (&r->lat, start_one (s, &pid));
       wait_pipe_eof (pipefd);
       if (s == S_WAIT)
-	{
-	  int status;
-	  if (waitpid (pid, &status, 0) != pid)
-	    die ("waitpid: %m");
-	}
+	finish_one (s, pid);
       else
 	{
 	  /* Released a moment after it closed the pipe; a zombie would
@@ -601,7 +810,7 @@ struct config
 };
 
 static struct result strat[S_COUNT];
-static struct result quiet_series[3];	/* [wait, autoreap, sigign] */
+static struct result quiet_series[NQUIET];	/* As quiet_strat.  */
 static struct result rss_series[8][2];	/* [size][wait, autoreap] */
 static long rss_series_kib[8];
 static struct result thread_series[2][2];	/* [threads - 1][wait, autoreap] */
@@ -631,8 +840,8 @@ snapshot (struct soak_point *p, int started, double t)
   p->tasks = slab_objects ("task_struct");
 }
 
-/* Start N autoreaped children without any wait, with snapshots at each
-   tenth.  */
+/* Start N children with strategy S (2, 3 or 7: none needs a wait)
+   without any wait, with snapshots at each tenth.  */
 static void
 run_soak (enum strategy s, int n)
 {
@@ -704,32 +913,67 @@ write_md (FILE *f, const struct config *cf, const struct utsname *u)
 	   "little, read the ratios.\n", f);
   if (cf->soak_only)
     goto soak;
-  fputs ("\n| # | strategy | start call, median (us) | vs 1 "
-	 "| children/s, median | vs 1 | vs 3 | zombies | RSS (KiB) | fds |\n"
-	 "| - | - | -: | -: | -: | -: | -: | -: | -: | -: |\n", f);
+  fputs ("\n| # | strategy | start call, median (us) | vs 1 | vs 7 "
+	 "| children/s, median | vs 1 | vs 3 | vs 7 | zombies | RSS (KiB) "
+	 "| fds |\n"
+	 "| - | - | -: | -: | -: | -: | -: | -: | -: | -: | -: | -: |\n", f);
   for (int s = 0; s < S_COUNT; s++)
-    fprintf (f, "| %d | %s | %.1f | %.3f | %.1f | %.3f | %.3f | %d | %ld "
-	     "| %d |\n", s + 1, title[s], lat[s] * 1e6,
-	     ratio (lat[s], lat[S_WAIT]), rate[s],
-	     ratio (rate[s], rate[S_WAIT]), ratio (rate[s], rate[S_SIGIGN]),
+    fprintf (f, "| %d | %s | %.1f | %.3f | %.3f | %.1f | %.3f | %.3f | %.3f "
+	     "| %d | %ld | %d |\n", s + 1, title[s], lat[s] * 1e6,
+	     ratio (lat[s], lat[S_WAIT]), ratio (lat[s], lat[S_FLOOR]),
+	     rate[s], ratio (rate[s], rate[S_WAIT]),
+	     ratio (rate[s], rate[S_SIGIGN]), ratio (rate[s], rate[S_FLOOR]),
 	     strat[s].zombies, strat[s].rss_kib, strat[s].fds);
-  fputs ("\nThe start call of 4 is fork up to the middle process's waitpid;"
-	 " children/s counts\nchildren started and finished (every child "
-	 "holds a pipe; its EOF ends the batch).\n", f);
+  fputs ("\nEvery strategy starts the whole batch before it collects "
+	 "anything: 1, 5 and 6\nwait for their children only then, and 2, "
+	 "3 and 7 never do. The start call\nof 4 is fork up to the middle "
+	 "process's waitpid; that of 1, 5 and 6 does not\ninclude the wait. "
+	 "Children/s counts children started and finished, the waits\n"
+	 "included (every child holds a pipe; its EOF ends the batch). 7 is "
+	 "the floor:\nthe clone3 and execve of 2 without glibc's spawn code "
+	 "(no CLONE_PIDFD, no\nCLONE_CLEAR_SIGHAND, no signal masking).\n",
+	 f);
 
-  double quiet[3];
-  for (int s = 0; s < 3; s++)
-    quiet[s] = median (&quiet_series[s].lat);
-  fputs ("\n## One child at a time, strategies 1, 2 and 3\n\n"
-	 "Each child is gone before the next starts, so the start call "
-	 "does not compete\nwith children that are still exiting.\n\n"
-	 "| # | start call, median (us) | vs 1 | vs 3 | children/s, median "
-	 "| zombies |\n| - | -: | -: | -: | -: | -: |\n", f);
-  for (int s = 0; s < 3; s++)
-    fprintf (f, "| %d | %.1f | %.3f | %.3f | %.1f | %d |\n", s + 1,
-	     quiet[s] * 1e6, ratio (quiet[s], quiet[S_WAIT]),
-	     ratio (quiet[s], quiet[S_SIGIGN]),
-	     median (&quiet_series[s].rate), quiet_series[s].zombies);
+  /* Sample R of every strategy's rates is round R's batch.  */
+  fputs ("\n## Throughput of 2 against the others, round by round\n\n"
+	 "A round runs every strategy's batch back to back, so the ratio "
+	 "within a round is\nless exposed to the machine's drift than the "
+	 "ratio of the medians above; the\nquartiles show how much noise "
+	 "there was.\n\n"
+	 "| 2 vs | ratio of the medians | median of the per-round ratios "
+	 "| lower quartile | upper quartile |\n"
+	 "| - | -: | -: | -: | -: |\n", f);
+  for (int s = 0; s < S_COUNT; s++)
+    {
+      if (s == S_AUTOREAP)
+	continue;
+      struct samples per_round = { 0 };
+      for (size_t r = 0; r < strat[s].rate.n && r < strat[S_AUTOREAP].rate.n;
+	   r++)
+	add (&per_round, ratio (strat[S_AUTOREAP].rate.v[r],
+				strat[s].rate.v[r]));
+      fprintf (f, "| %d %s | %.3f | %.3f | %.3f | %.3f |\n", s + 1, key[s],
+	       ratio (rate[S_AUTOREAP], rate[s]), median (&per_round),
+	       quantile (&per_round, 0.25), quantile (&per_round, 0.75));
+      free (per_round.v);
+    }
+
+  double quiet[NQUIET];
+  for (int q = 0; q < NQUIET; q++)
+    quiet[q] = median (&quiet_series[q].lat);
+  fputs ("\n## One child at a time, strategies 1, 2, 3 and 7\n\n"
+	 "Each child is gone before the next starts (1 waitpid's for it "
+	 "first: the serial\nvariant of 1), so the start call does not "
+	 "compete with children that are\nstill exiting.\n\n"
+	 "| # | start call, median (us) | vs 1 | vs 3 | vs 7 "
+	 "| children/s, median | zombies |\n"
+	 "| - | -: | -: | -: | -: | -: | -: |\n", f);
+  /* quiet_strat is 1, 2, 3, 7.  */
+  for (int q = 0; q < NQUIET; q++)
+    fprintf (f, "| %d | %.1f | %.3f | %.3f | %.3f | %.1f | %d |\n",
+	     quiet_strat[q] + 1, quiet[q] * 1e6, ratio (quiet[q], quiet[0]),
+	     ratio (quiet[q], quiet[2]), ratio (quiet[q], quiet[3]),
+	     median (&quiet_series[q].rate), quiet_series[q].zombies);
 
   fputs ("\n## Parent RSS (touched memory), strategies 1 and 2\n\n"
 	 "| RSS (MiB) | 1: start call (us) | 2: start call (us) | 2 vs 1 "
@@ -763,12 +1007,14 @@ write_md (FILE *f, const struct config *cf, const struct utsname *u)
 
   fputs ("\n## Targets\n\n| target | measured | wanted | |\n"
 	 "| - | -: | -: | - |\n", f);
-  target (f, "2 vs 3, throughput", ratio (rate[S_AUTOREAP], rate[S_SIGIGN]),
-	  0.97, 0, "");
-  target (f, "2 vs 4, throughput", ratio (rate[S_AUTOREAP],
+  target (f, "2 vs 3 (SIG_IGN), throughput",
+	  ratio (rate[S_AUTOREAP], rate[S_SIGIGN]), 0.97, 0, "");
+  target (f, "2 vs 7 (raw clone3 floor), throughput",
+	  ratio (rate[S_AUTOREAP], rate[S_FLOOR]), 0.95, 0, "");
+  target (f, "2 vs 4 (double fork), throughput", ratio (rate[S_AUTOREAP],
 					  rate[S_DOUBLEFORK]), 1.8, 0, "");
   target (f, "2 vs 1, start call, one child at a time",
-	  ratio (quiet[S_AUTOREAP], quiet[S_WAIT]), 1.02, 1, "");
+	  ratio (quiet[1], quiet[0]), 1.02, 1, "");
   target (f, "2 vs 1, start call, in the batches above",
 	  ratio (lat[S_AUTOREAP], lat[S_WAIT]), 1.02, 1, "");
   if (cf->nmib > 1)
@@ -813,15 +1059,25 @@ json_samples (FILE *f, const char *name, const struct samples *s,
   fputs ("]", f);
 }
 
+/* Print R as a JSON object; strategy number N (1-based) and its title
+   first if N > 0.  */
 static void
-json_result (FILE *f, const struct result *r)
+json_result_n (FILE *f, const struct result *r, int n)
 {
   fputs ("{", f);
+  if (n > 0)
+    fprintf (f, "\"number\": %d, \"title\": \"%s\", ", n, title[n - 1]);
   json_samples (f, "start_call_us", &r->lat, 1e6);
   fputs (", ", f);
   json_samples (f, "children_per_s", &r->rate, 1);
   fprintf (f, ", \"zombies\": %d, \"rss_kib\": %ld, \"fds\": %d}",
 	   r->zombies, r->rss_kib, r->fds);
+}
+
+static void
+json_result (FILE *f, const struct result *r)
+{
+  json_result_n (f, r, 0);
 }
 
 static void
@@ -843,15 +1099,15 @@ write_json (FILE *f, const struct config *cf, const struct utsname *u)
   for (int s = 0; s < S_COUNT; s++)
     {
       fprintf (f, "    \"%s\": ", key[s]);
-      json_result (f, &strat[s]);
+      json_result_n (f, &strat[s], s + 1);
       fputs (s + 1 < S_COUNT ? ",\n" : "\n", f);
     }
   fputs ("  },\n  \"one_at_a_time\": {\n", f);
-  for (int s = 0; s < 3; s++)
+  for (int q = 0; q < NQUIET; q++)
     {
-      fprintf (f, "    \"%s\": ", key[s]);
-      json_result (f, &quiet_series[s]);
-      fputs (s < 2 ? ",\n" : "\n", f);
+      fprintf (f, "    \"%s\": ", key[quiet_strat[q]]);
+      json_result_n (f, &quiet_series[q], quiet_strat[q] + 1);
+      fputs (q + 1 < NQUIET ? ",\n" : "\n", f);
     }
   fputs ("  },\n  \"rss_series\": [\n", f);
   for (int i = 0; i < cf->nmib; i++)
@@ -932,15 +1188,16 @@ main (int argc, char **argv)
       case 'S':
 	cf.soak_strategy = strcmp (optarg, "sigign") == 0 ? S_SIGIGN
 			   : strcmp (optarg, "autoreap") == 0 ? S_AUTOREAP
-			   : (die ("-S: autoreap or sigign"), 0);
+			   : strcmp (optarg, "floor") == 0 ? S_FLOOR
+			   : (die ("-S: autoreap, sigign or floor"), 0);
 	break;
       default:
 	die ("usage: bench [-s] [-r ROUNDS] [-n COUNT] [-m MIB,...] "
-	     "[-k SOAK] [-O] [-S autoreap|sigign] CHILD OUTDIR");
+	     "[-k SOAK] [-O] [-S autoreap|sigign|floor] CHILD OUTDIR");
       }
   if (argc - optind != 2)
     die ("usage: bench [-s] [-r ROUNDS] [-n COUNT] [-m MIB,...] [-k SOAK] "
-	 "[-O] [-S autoreap|sigign] CHILD OUTDIR");
+	 "[-O] [-S autoreap|sigign|floor] CHILD OUTDIR");
   child = argv[optind];
   const char *outdir = argv[optind + 1];
   if (cf.smoke)
@@ -987,8 +1244,8 @@ main (int argc, char **argv)
   fprintf (stderr, "bench: Linux %s, %s\n", u.release, hypervisor ());
   if (cf.soak_only)
     goto soak;
-  fprintf (stderr, "bench: %d rounds x 6 strategies x %d children\n",
-	   cf.rounds, cf.count);
+  fprintf (stderr, "bench: %d rounds x %d strategies x %d children\n",
+	   cf.rounds, S_COUNT, cf.count);
 
   /* Warm up: one batch of each, not recorded.  */
   struct samples scratch = { 0 };
@@ -1004,10 +1261,10 @@ main (int argc, char **argv)
 
   fputs ("bench: one child at a time\n", stderr);
   for (int r = 0; r < cf.rounds; r++)
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < NQUIET; i++)
       {
-	enum strategy s = (r + i) % 3;
-	run_quiet (s, cf.count, &quiet_series[s]);
+	int q = (r + i) % NQUIET;
+	run_quiet (quiet_strat[q], cf.count, &quiet_series[q]);
       }
 
   fputs ("bench: parent RSS series\n", stderr);
@@ -1068,8 +1325,12 @@ soak:
   int zombies = soak_end_zombies;
   for (int s = 0; s < S_COUNT; s++)
     zombies += strat[s].zombies;
-  for (int s = 0; s < 3; s++)
-    zombies += quiet_series[s].zombies;
+  for (int q = 0; q < NQUIET; q++)
+    zombies += quiet_series[q].zombies;
+  for (int i = 0; i < cf.nmib; i++)
+    zombies += rss_series[i][0].zombies + rss_series[i][1].zombies;
+  for (int t = 0; t < 2; t++)
+    zombies += thread_series[t][0].zombies + thread_series[t][1].zombies;
   if (zombies > 0)
     {
       fprintf (stderr, "bench: %d zombies were left\n", zombies);
