@@ -159,23 +159,6 @@ cmp_double (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* The median of S, which stays in the order the samples were taken
-   (bench.json keeps them round by round).  */
-static double
-median (const struct samples *s)
-{
-  if (s->n == 0)
-    return 0;
-  double *v = malloc (s->n * sizeof *v);
-  if (v == NULL)
-    die ("out of memory");
-  memcpy (v, s->v, s->n * sizeof *v);
-  qsort (v, s->n, sizeof *v, cmp_double);
-  double m = s->n % 2 ? v[s->n / 2] : (v[s->n / 2 - 1] + v[s->n / 2]) / 2;
-  free (v);
-  return m;
-}
-
 /* The Q-quantile of S (0 <= Q <= 1), interpolated between the two
    nearest samples; S stays in its order.  */
 static double
@@ -193,6 +176,14 @@ quantile (const struct samples *s, double q)
   double x = i + 1 < s->n ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v[i];
   free (v);
   return x;
+}
+
+/* The median of S, which stays in the order the samples were taken
+   (bench.json keeps them round by round).  */
+static double
+median (const struct samples *s)
+{
+  return quantile (s, 0.5);
 }
 
 /* Process facts from /proc.  */
