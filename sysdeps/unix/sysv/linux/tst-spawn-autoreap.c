@@ -498,16 +498,18 @@ do_test_einval (void)
   TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
 }
 
-/* posix_spawn with POSIX_SPAWN_AUTOREAP holds a pidfd for the child
-   during the call (to wait for a child that failed to exec), so with
-   the descriptor table full it fails with EMFILE and creates no
-   process, as pidfd_spawn always does.  posix_spawn without the flag
-   needs no descriptor.  */
+/* posix_spawn with POSIX_SPAWN_AUTOREAP needs no free descriptor, as
+   without the flag: with the descriptor table full it runs the child,
+   and still reports a failed exec (it opens a pidfd for the child only
+   then, to wait for it, and without one it cannot wait).  pidfd_spawn
+   fails with EMFILE and creates no process, with or without the
+   flag.  */
 static void
 do_test_emfile (void)
 {
   printf ("info: full descriptor table\n");
 
+  struct support_descriptors *descriptors = support_descriptors_list ();
   struct rlimit old;
   TEST_COMPARE (getrlimit (RLIMIT_NOFILE, &old), 0);
   struct rlimit rl = old;
@@ -516,7 +518,7 @@ do_test_emfile (void)
     rl.rlim_cur = old.rlim_cur;
   TEST_COMPARE (setrlimit (RLIMIT_NOFILE, &rl), 0);
   /* Fill the table below the limit.  The copies are close-on-exec, so
-     the program run by an ordinary child below can open its files.  */
+     the program run by the children below can open its files.  */
   int fds[256];
   int nfds = 0;
   while (nfds < array_length (fds))
@@ -532,22 +534,40 @@ do_test_emfile (void)
   TEST_VERIFY_EXIT (nfds < array_length (fds));
 
   PID_T_TYPE child = -1;
+#ifdef TST_SPAWN_PIDFD
   TEST_COMPARE (spawn_mode (&child, POSIX_SPAWN_AUTOREAP, NULL, NULL,
 			    "exit", "0"), EMFILE);
   TEST_COMPARE (child, -1);
-  wait_no_children ();
-#ifdef TST_SPAWN_PIDFD
   TEST_COMPARE (spawn_mode (&child, 0, NULL, NULL, "exit", "0"), EMFILE);
   TEST_COMPARE (child, -1);
 #else
+  /* Checked once the table has room again (for /proc).  */
+  pid_t autoreaped = xspawn_mode (POSIX_SPAWN_AUTOREAP, NULL, NULL,
+				  "exit", "0");
+
+  posix_spawnattr_t attr;
+  TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+  TEST_COMPARE (posix_spawnattr_setautoreap (&attr, 1), 0);
+  char *args[] = { (char *) "/nonexistent/tst-spawn-autoreap", NULL };
+  child = -1;
+  TEST_COMPARE (POSIX_SPAWN (&child, args[0], NULL, &attr, args, environ),
+		ENOENT);
+  TEST_COMPARE (child, -1);
+  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+
   TEST_COMPARE (spawn_mode (&child, 0, NULL, NULL, "exit", "0"), 0);
   reap_ordinary (child, 0);
 #endif
-  wait_no_children ();
 
   for (int i = 0; i < nfds; i++)
     xclose (fds[i]);
   TEST_COMPARE (setrlimit (RLIMIT_NOFILE, &old), 0);
+#ifndef TST_SPAWN_PIDFD
+  wait_released (autoreaped);
+#endif
+  wait_no_children ();
+  support_descriptors_check (descriptors);
+  support_descriptors_free (descriptors);
 }
 
 /* The autoreap property survives reparenting: a helper spawns an
