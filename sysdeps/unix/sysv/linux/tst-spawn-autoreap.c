@@ -61,7 +61,8 @@ static int restart;
 /* Number of ordinary and autoreaped children in do_test_mixed.  */
 enum { ordinary_children = 10, autoreaped_children = 100 };
 
-/* Number of failed spawns in a row in do_test_exec_failure_release and
+/* Number of failed spawns in a row in do_test_exec_failure_release (a
+   third of it for each of its deterministic variants) and
    do_test_cgroup.  */
 enum { exec_failures = 300 };
 
@@ -438,24 +439,86 @@ do_test_exec_failure (void)
    memory, which comes before the child closes its descriptors, so
    posix_spawn must wait for the rest of the exit: right after it
    returns, the write end of a pipe that the child inherited is closed
-   everywhere once the caller closes its own, every time.  */
+   everywhere once the caller closes its own, every time.
+
+   With PREEMPT, the test runs on one CPU with SCHED_FIFO and the child
+   with SCHED_OTHER, so that the parent, once the failing child lets it
+   resume, always runs before the child can close its descriptors:
+   without the wait the first spawn fails.  With CHILD_FULL too, a file
+   action fills the child's descriptor table (the caller has one free
+   descriptor), so the child must make room to obtain its pidfd.  */
 static void
-do_test_exec_failure_release (void)
+do_test_exec_failure_release (int count, bool preempt, bool child_full)
 {
-  printf ("info: %d failed execs, each child gone on return\n",
-	  exec_failures);
+  printf ("info: %d failed execs, each child gone on return%s%s\n",
+	  count, preempt ? ", the parent preempting the child" : "",
+	  child_full ? ", its descriptor table full" : "");
 
   posix_spawnattr_t attr;
   TEST_COMPARE (posix_spawnattr_init (&attr), 0);
   TEST_COMPARE (posix_spawnattr_setautoreap (&attr, 1), 0);
+  cpu_set_t old_affinity;
+  if (preempt)
+    {
+      struct sched_param param = { .sched_priority = 1 };
+      if (sched_setscheduler (0, SCHED_FIFO, &param) != 0)
+	{
+	  TEST_COMPARE (errno, EPERM);
+	  printf ("info: no SCHED_FIFO (%m), case skipped\n");
+	  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+	  return;
+	}
+      TEST_COMPARE (sched_getaffinity (0, sizeof (old_affinity),
+				       &old_affinity), 0);
+      cpu_set_t one;
+      CPU_ZERO (&one);
+      CPU_SET (sched_getcpu (), &one);
+      TEST_COMPARE (sched_setaffinity (0, sizeof (one), &one), 0);
+      param.sched_priority = 0;
+      TEST_COMPARE (posix_spawnattr_setschedpolicy (&attr, SCHED_OTHER), 0);
+      TEST_COMPARE (posix_spawnattr_setschedparam (&attr, &param), 0);
+      TEST_COMPARE (posix_spawnattr_setflags (&attr, POSIX_SPAWN_AUTOREAP
+					      | POSIX_SPAWN_SETSCHEDULER), 0);
+    }
   char *args[] = { (char *) "/nonexistent/tst-spawn-autoreap", NULL };
-  for (int i = 0; i < exec_failures; i++)
+  for (int i = 0; i < count; i++)
     {
       /* Without O_CLOEXEC: the child inherits both ends.  */
       int fds[2];
       xpipe (fds);
+
+      /* Fill the table up to RLIMIT_NOFILE but for one descriptor,
+	 which the child's file action takes.  */
+      struct rlimit old_limit;
+      int fill[64];
+      int nfill = 0;
+      posix_spawn_file_actions_t fa;
+      TEST_COMPARE (posix_spawn_file_actions_init (&fa), 0);
+      if (child_full)
+	{
+	  TEST_COMPARE (getrlimit (RLIMIT_NOFILE, &old_limit), 0);
+	  struct rlimit rl = old_limit;
+	  rl.rlim_cur = array_length (fill);
+	  TEST_COMPARE (setrlimit (RLIMIT_NOFILE, &rl), 0);
+	  while (nfill < array_length (fill))
+	    {
+	      int fd = fcntl (STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+	      if (fd < 0)
+		{
+		  TEST_COMPARE (errno, EMFILE);
+		  break;
+		}
+	      fill[nfill++] = fd;
+	    }
+	  TEST_VERIFY_EXIT (nfill > 0 && nfill < array_length (fill));
+	  int free_fd = fill[--nfill];
+	  xclose (free_fd);
+	  TEST_COMPARE (posix_spawn_file_actions_adddup2 (&fa, STDIN_FILENO,
+							  free_fd), 0);
+	}
+
       PID_T_TYPE child = -1;
-      TEST_COMPARE (POSIX_SPAWN (&child, args[0], NULL, &attr, args,
+      TEST_COMPARE (POSIX_SPAWN (&child, args[0], &fa, &attr, args,
 				 environ), ENOENT);
       TEST_COMPARE (child, -1);
       xclose (fds[1]);
@@ -465,6 +528,21 @@ do_test_exec_failure_release (void)
 	FAIL_EXIT1 ("failed exec %d: posix_spawn returned while the child"
 		    " still held the pipe (revents %#x)", i, pfd.revents);
       xclose (fds[0]);
+
+      TEST_COMPARE (posix_spawn_file_actions_destroy (&fa), 0);
+      if (child_full)
+	{
+	  for (int j = 0; j < nfill; j++)
+	    xclose (fill[j]);
+	  TEST_COMPARE (setrlimit (RLIMIT_NOFILE, &old_limit), 0);
+	}
+    }
+  if (preempt)
+    {
+      TEST_COMPARE (sched_setaffinity (0, sizeof (old_affinity),
+				       &old_affinity), 0);
+      struct sched_param param = { .sched_priority = 0 };
+      TEST_COMPARE (sched_setscheduler (0, SCHED_OTHER, &param), 0);
     }
   TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
   wait_no_children ();
@@ -1024,7 +1102,9 @@ do_test (int argc, char *argv[])
   do_test_mixed ();
   do_test_sigchld ();
   do_test_exec_failure ();
-  do_test_exec_failure_release ();
+  do_test_exec_failure_release (exec_failures / 3, true, false);
+  do_test_exec_failure_release (exec_failures / 3, true, true);
+  do_test_exec_failure_release (exec_failures, false, false);
   do_test_einval ();
   do_test_emfile ();
   do_test_reparent ();
