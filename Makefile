@@ -14,6 +14,8 @@
 #   make bench      benchmark the ways to start an unwaited child (in the VM)
 #   make check-kernel  build Linux 7.2 with the kernel fix (linux/), run its
 #                   selftest and the glibc tests on it and on Debian's 7.2 (slow)
+#   make check-ports   build for i686, aarch64 and hppa: ABI lists, headers,
+#                   i686's spawn tests on both kernels (slow)
 #
 # See README.md.
 
@@ -110,8 +112,14 @@ check-series: dist
 check-kernel: install vm
 	@tests/kernel/check
 
+# Too slow for make check: glibc for i686, aarch64 and hppa with Debian
+# 12's cross compilers, in build/ports (tests/ports/run).
+.PHONY: check-ports
+check-ports: src vm
+	@JOBS=$(JOBS) tests/ports/run
+
 clean:
-	rm -rf $(obj) $(sysroot) $(b)/results $(b)/logs
+	rm -rf $(obj) $(sysroot) $(b)/results $(b)/logs $(b)/ports
 
 distclean:
 	rm -rf $(b)
