@@ -579,7 +579,8 @@ do_test_einval (void)
 /* posix_spawn with POSIX_SPAWN_AUTOREAP needs no free descriptor, as
    without the flag: with the descriptor table full it runs the child,
    and still reports a failed exec (it opens a pidfd for the child only
-   then, to wait for it, and without one it cannot wait).  pidfd_spawn
+   then, to wait for it, and without one it cannot wait), also when the
+   child cannot open one either (RLIMIT_NOFILE 0).  pidfd_spawn
    fails with EMFILE and creates no process, with or without the
    flag.  */
 static void
@@ -635,6 +636,20 @@ do_test_emfile (void)
 
   TEST_COMPARE (spawn_mode (&child, 0, NULL, NULL, "exit", "0"), 0);
   reap_ordinary (child, 0);
+
+  /* With no descriptor allowed at all, the failing child cannot obtain
+     a pidfd even after making room: posix_spawn still reports the
+     failed exec, without waiting.  */
+  struct rlimit none = rl;
+  none.rlim_cur = 0;
+  TEST_COMPARE (setrlimit (RLIMIT_NOFILE, &none), 0);
+  TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+  TEST_COMPARE (posix_spawnattr_setautoreap (&attr, 1), 0);
+  child = -1;
+  TEST_COMPARE (POSIX_SPAWN (&child, args[0], NULL, &attr, args, environ),
+		ENOENT);
+  TEST_COMPARE (child, -1);
+  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
 #endif
 
   for (int i = 0; i < nfds; i++)
@@ -990,8 +1005,8 @@ do_test_cgroup (void)
   wait_no_children ();
   xclose (cgfd);
 
-  /* A child that failed to exec has left the cgroup when posix_spawn
-     returns: the group can be removed at once, every time.  */
+  /* The cgroup of a child that failed to exec can be removed when
+     posix_spawn returns, at once, every time.  */
   printf ("info: %d failed execs into a cgroup, each removable on return\n",
 	  exec_failures);
   TEST_COMPARE (rmdir (cgpath), 0);
