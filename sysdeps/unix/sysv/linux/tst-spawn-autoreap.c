@@ -434,6 +434,43 @@ do_test_exec_failure (void)
   wait_no_children ();
 }
 
+/* Save the RLIMIT_NOFILE limits in *OLD, lower the soft limit to LIMIT
+   and fill the descriptor table up to it with close-on-exec copies of
+   standard input (so that a program that a child executes can still
+   open its files), stored in FDS, which has room for MAX.  Return their
+   number, which must be below MAX.  */
+static int
+fill_descriptors (int *fds, int max, rlim_t limit, struct rlimit *old)
+{
+  TEST_COMPARE (getrlimit (RLIMIT_NOFILE, old), 0);
+  struct rlimit rl = *old;
+  rl.rlim_cur = limit;
+  TEST_COMPARE (setrlimit (RLIMIT_NOFILE, &rl), 0);
+  int n = 0;
+  while (n < max)
+    {
+      int fd = fcntl (STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+      if (fd < 0)
+	{
+	  TEST_COMPARE (errno, EMFILE);
+	  break;
+	}
+      fds[n++] = fd;
+    }
+  TEST_VERIFY_EXIT (n < max);
+  return n;
+}
+
+/* Undo fill_descriptors: close the N descriptors FDS and restore the
+   limits OLD.  */
+static void
+unfill_descriptors (int *fds, int n, const struct rlimit *old)
+{
+  for (int i = 0; i < n; i++)
+    xclose (fds[i]);
+  TEST_COMPARE (setrlimit (RLIMIT_NOFILE, old), 0);
+}
+
 /* When posix_spawn reports that the child could not exec, the child is
    gone.  Its parent resumes as soon as the failed child releases its
    memory, which comes before the child closes its descriptors, so
@@ -496,21 +533,9 @@ do_test_exec_failure_release (int count, bool preempt, bool child_full)
       TEST_COMPARE (posix_spawn_file_actions_init (&fa), 0);
       if (child_full)
 	{
-	  TEST_COMPARE (getrlimit (RLIMIT_NOFILE, &old_limit), 0);
-	  struct rlimit rl = old_limit;
-	  rl.rlim_cur = array_length (fill);
-	  TEST_COMPARE (setrlimit (RLIMIT_NOFILE, &rl), 0);
-	  while (nfill < array_length (fill))
-	    {
-	      int fd = fcntl (STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
-	      if (fd < 0)
-		{
-		  TEST_COMPARE (errno, EMFILE);
-		  break;
-		}
-	      fill[nfill++] = fd;
-	    }
-	  TEST_VERIFY_EXIT (nfill > 0 && nfill < array_length (fill));
+	  nfill = fill_descriptors (fill, array_length (fill),
+				    array_length (fill), &old_limit);
+	  TEST_VERIFY_EXIT (nfill > 0);
 	  int free_fd = fill[--nfill];
 	  xclose (free_fd);
 	  TEST_COMPARE (posix_spawn_file_actions_adddup2 (&fa, STDIN_FILENO,
@@ -531,11 +556,7 @@ do_test_exec_failure_release (int count, bool preempt, bool child_full)
 
       TEST_COMPARE (posix_spawn_file_actions_destroy (&fa), 0);
       if (child_full)
-	{
-	  for (int j = 0; j < nfill; j++)
-	    xclose (fill[j]);
-	  TEST_COMPARE (setrlimit (RLIMIT_NOFILE, &old_limit), 0);
-	}
+	unfill_descriptors (fill, nfill, &old_limit);
     }
   if (preempt)
     {
@@ -591,26 +612,9 @@ do_test_emfile (void)
   struct support_descriptors *descriptors = support_descriptors_list ();
   struct rlimit old;
   TEST_COMPARE (getrlimit (RLIMIT_NOFILE, &old), 0);
-  struct rlimit rl = old;
-  rl.rlim_cur = 256;
-  if (rl.rlim_cur > old.rlim_cur)
-    rl.rlim_cur = old.rlim_cur;
-  TEST_COMPARE (setrlimit (RLIMIT_NOFILE, &rl), 0);
-  /* Fill the table below the limit.  The copies are close-on-exec, so
-     the program run by the children below can open its files.  */
   int fds[256];
-  int nfds = 0;
-  while (nfds < array_length (fds))
-    {
-      int fd = fcntl (STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
-      if (fd < 0)
-	{
-	  TEST_COMPARE (errno, EMFILE);
-	  break;
-	}
-      fds[nfds++] = fd;
-    }
-  TEST_VERIFY_EXIT (nfds < array_length (fds));
+  int nfds = fill_descriptors (fds, array_length (fds),
+			       old.rlim_cur < 256 ? old.rlim_cur : 256, &old);
 
   PID_T_TYPE child = -1;
 #ifdef TST_SPAWN_PIDFD
@@ -640,7 +644,7 @@ do_test_emfile (void)
   /* With no descriptor allowed at all, the failing child cannot obtain
      a pidfd even after making room: posix_spawn still reports the
      failed exec, without waiting.  */
-  struct rlimit none = rl;
+  struct rlimit none = old;
   none.rlim_cur = 0;
   TEST_COMPARE (setrlimit (RLIMIT_NOFILE, &none), 0);
   TEST_COMPARE (posix_spawnattr_init (&attr), 0);
@@ -652,9 +656,7 @@ do_test_emfile (void)
   TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
 #endif
 
-  for (int i = 0; i < nfds; i++)
-    xclose (fds[i]);
-  TEST_COMPARE (setrlimit (RLIMIT_NOFILE, &old), 0);
+  unfill_descriptors (fds, nfds, &old);
 #ifndef TST_SPAWN_PIDFD
   wait_released (autoreaped);
 #endif
