@@ -348,10 +348,11 @@ wait_children_gone (void)
 
    The flags are those the issue names, CLONE_AUTOREAP | CLONE_VM
    | CLONE_VFORK with exit_signal 0 (CLONE_AUTOREAP requires it).  glibc's
-   posix_spawn, with the flag or without, maps a new stack for each child
-   and unmaps it afterwards, adds CLONE_CLEAR_SIGHAND, blocks all signals
-   around the clone3 and resets the signal mask in the child: 2 vs 7
-   measures all of that.
+   posix_spawn, with the flag or without, takes the stack it kept from the
+   last spawn (it maps one only for the first, or when another thread
+   holds it), adds CLONE_CLEAR_SIGHAND, blocks all signals around the
+   clone3 and resets the signal mask in the child: 2 vs 7 measures all of
+   that.
 
    With CLONE_VM the child runs in the parent's memory, so it must not
    use the parent's stack: the parent is suspended (CLONE_VFORK) in the
@@ -922,8 +923,8 @@ write_md (FILE *f, const struct config *cf, const struct utsname *u)
 	 "Children/s counts children started and finished, the waits\n"
 	 "included (every child holds a pipe; its EOF ends the batch). 7 is "
 	 "the floor:\nthe clone3 and execve of 2 without glibc's spawn code "
-	 "(no stack mapped per call,\nno CLONE_CLEAR_SIGHAND, no signal "
-	 "masking).\n",
+	 "(one stack for all children\nas glibc now keeps one, but no "
+	 "CLONE_CLEAR_SIGHAND, no signal masking).\n",
 	 f);
 
   /* Sample R of every strategy's rates is round R's batch.  */
