@@ -87,7 +87,7 @@ spawn_sleeper (int *child, short int flags, bool pidfd, const char *path)
 struct state
 {
   struct support_descriptors *descriptors;
-  int mappings;
+  unsigned long int mapped;
   sigset_t mask;
 };
 
@@ -95,7 +95,7 @@ static void
 save_state (struct state *s)
 {
   s->descriptors = support_descriptors_list ();
-  s->mappings = count_mappings ();
+  s->mapped = mapped_bytes ();
   get_sigmask (&s->mask);
 }
 
@@ -104,7 +104,7 @@ check_state (struct state *s)
 {
   support_descriptors_check (s->descriptors);
   support_descriptors_free (s->descriptors);
-  TEST_COMPARE (count_mappings (), s->mappings);
+  TEST_COMPARE (mapped_bytes (), s->mapped);
   compare_sigmask (&s->mask);
   wait_no_children ();
 }

@@ -147,7 +147,7 @@ do_test_error (void *closure)
 			     restart_argv, environ), ENOTSUP);
 
   struct support_descriptors *descriptors = support_descriptors_list ();
-  int mappings = count_mappings ();
+  unsigned long int mapped = mapped_bytes ();
   sigset_t mask;
   get_sigmask (&mask);
 
@@ -180,7 +180,7 @@ do_test_error (void *closure)
 
   support_descriptors_check (descriptors);
   support_descriptors_free (descriptors);
-  TEST_COMPARE (count_mappings (), mappings);
+  TEST_COMPARE (mapped_bytes (), mapped);
   compare_sigmask (&mask);
 
   /* Without the flag, the clone fallback creates an ordinary child.  */

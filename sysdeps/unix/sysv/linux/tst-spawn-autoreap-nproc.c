@@ -18,13 +18,17 @@
 
 /* With RLIMIT_NPROC reached, posix_spawn with POSIX_SPAWN_AUTOREAP fails
    with EAGAIN; with RLIMIT_AS too small for the child's stack it fails
-   with ENOMEM.  Either way it leaves no process, descriptor, mapping or
+   with ENOMEM (the stack posix_spawn keeps from its last call is too
+   small for the argument vector used there, so that a new one must be
+   mapped).  Either way it leaves no process, descriptor, mapping or
    signal mask change behind, and works again once the limit is raised.
    Root is not bound by RLIMIT_NPROC, so that part runs as nobody.  */
 
+#include <array_length.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,15 +49,23 @@ static int restart;
 #define CMDLINE_OPTIONS \
   { "restart", no_argument, &restart, 1 },
 
+/* The arguments of the restarted test, then as many "x" as make its
+   helper need a stack of more than the 64 KiB that posix_spawn keeps for
+   the next call.  */
+enum { extra_args = 16 * 1024 };
+static char *big_argv[array_length (restart_argv) + extra_args];
+
+/* Start the test again, autoreaped, with restart_argv or with BIG, with
+   big_argv.  */
 static int
-spawn_autoreaped (void)
+spawn_autoreaped (bool big)
 {
   posix_spawnattr_t attr;
   TEST_COMPARE (posix_spawnattr_init (&attr), 0);
   TEST_COMPARE (posix_spawnattr_setautoreap (&attr, 1), 0);
   pid_t pid = -1;
-  int r = posix_spawn (&pid, restart_argv[0], NULL, &attr, restart_argv,
-		       environ);
+  int r = posix_spawn (&pid, restart_argv[0], NULL, &attr,
+		       big ? big_argv : restart_argv, environ);
   TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
   if (r != 0)
     TEST_COMPARE (pid, -1);
@@ -73,17 +85,17 @@ address_space (void)
   return (rlim_t) pages * getpagesize ();
 }
 
-/* Call posix_spawn with the soft limit of RESOURCE lowered to LIMIT (for
-   RLIMIT_AS: to one page more than what is mapped), which must fail with
-   ERROR, and check that it leaves nothing behind.  Then check that it
-   works again with the old limit.  */
+/* Call posix_spawn (with big_argv if BIG) with the soft limit of
+   RESOURCE lowered to LIMIT (for RLIMIT_AS: to one page more than what
+   is mapped), which must fail with ERROR, and check that it leaves
+   nothing behind.  Then check that it works again with the old limit.  */
 static void
-check_failure (int resource, rlim_t limit, int error)
+check_failure (int resource, rlim_t limit, bool big, int error)
 {
   sigset_t before;
   get_sigmask (&before);
   struct support_descriptors *descriptors = support_descriptors_list ();
-  int mappings = count_mappings ();
+  unsigned long int mapped = mapped_bytes ();
 
   struct rlimit old;
   TEST_COMPARE (getrlimit (resource, &old), 0);
@@ -91,17 +103,17 @@ check_failure (int resource, rlim_t limit, int error)
     limit = address_space () + getpagesize ();
   struct rlimit low = { limit, old.rlim_max };
   TEST_COMPARE (setrlimit (resource, &low), 0);
-  int r = spawn_autoreaped ();
+  int r = spawn_autoreaped (big);
   TEST_COMPARE (setrlimit (resource, &old), 0);
   TEST_COMPARE (r, error);
 
   support_descriptors_check (descriptors);
   support_descriptors_free (descriptors);
-  TEST_COMPARE (count_mappings (), mappings);
+  TEST_COMPARE (mapped_bytes (), mapped);
   compare_sigmask (&before);
   wait_no_children ();
 
-  TEST_COMPARE (spawn_autoreaped (), 0);
+  TEST_COMPARE (spawn_autoreaped (big), 0);
   wait_no_children ();
 }
 
@@ -109,13 +121,15 @@ static void
 do_test_nproc (void *closure)
 {
   printf ("info: RLIMIT_NPROC\n");
+  /* Warm up: the stack posix_spawn keeps for the next call.  */
+  TEST_COMPARE (spawn_autoreaped (false), 0);
   if (getuid () == 0)
     {
       const uid_t nobody = 65534;
       TEST_COMPARE (setgid (nobody), 0);
       TEST_COMPARE (setuid (nobody), 0);
     }
-  check_failure (RLIMIT_NPROC, 0, EAGAIN);
+  check_failure (RLIMIT_NPROC, 0, false, EAGAIN);
 }
 
 static void
@@ -123,9 +137,9 @@ do_test_as (void *closure)
 {
   printf ("info: RLIMIT_AS\n");
   /* Warm up: what posix_spawn needs besides the child's stack.  */
-  TEST_COMPARE (spawn_autoreaped (), 0);
-  /* One more page fits no child stack.  */
-  check_failure (RLIMIT_AS, 0, ENOMEM);
+  TEST_COMPARE (spawn_autoreaped (false), 0);
+  /* One more page fits no child stack for big_argv.  */
+  check_failure (RLIMIT_AS, 0, true, ENOMEM);
 }
 
 static int
@@ -136,6 +150,9 @@ do_test (int argc, char *argv[])
 
   set_restart_argv (argc, argv);
   require_autoreap ();
+  memcpy (big_argv, restart_argv, restart_argc * sizeof (char *));
+  for (int i = 0; i < extra_args; i++)
+    big_argv[restart_argc + i] = (char *) "x";
 
   /* Each part changes its limits or IDs for good.  */
   support_isolate_in_subprocess (do_test_nproc, NULL);

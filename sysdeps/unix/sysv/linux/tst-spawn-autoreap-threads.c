@@ -177,18 +177,18 @@ do_test (int argc, char *argv[])
 
   /* A first small round with the same threads, so that the thread stacks
      glibc caches and the like are in place before the descriptors and
-     mappings are counted.  */
+     mapped bytes are counted.  */
   printf ("info: %d threads x %d autoreaped children, %d ordinary ones\n",
 	  spawning_threads, children_per_thread, ordinary_children);
   run (2);
   struct support_descriptors *descriptors = support_descriptors_list ();
-  int mappings = count_mappings ();
+  unsigned long int mapped = mapped_bytes ();
 
   run (children_per_thread);
 
   support_descriptors_check (descriptors);
   support_descriptors_free (descriptors);
-  TEST_COMPARE (count_mappings (), mappings);
+  TEST_COMPARE (mapped_bytes (), mapped);
   return 0;
 }
 
