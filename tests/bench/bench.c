@@ -349,8 +349,8 @@ wait_children_gone (void)
    The flags are those the issue names, CLONE_AUTOREAP | CLONE_VM
    | CLONE_VFORK with exit_signal 0 (CLONE_AUTOREAP requires it).  glibc's
    posix_spawn, with the flag or without, takes the stack it kept from the
-   last spawn (it maps one only for the first, or when another thread
-   holds it), adds CLONE_CLEAR_SIGHAND, blocks all signals around the
+   last spawn (it maps one only for the first, when another thread holds
+   it, or for more than about 4,000 arguments), adds CLONE_CLEAR_SIGHAND, blocks all signals around the
    clone3 and resets the signal mask in the child: 2 vs 7 measures all of
    that.
 

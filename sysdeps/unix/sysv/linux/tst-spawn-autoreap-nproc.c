@@ -52,7 +52,7 @@ static int restart;
 /* The arguments of the restarted test, then as many "x" as make its
    helper need a stack of more than the 64 KiB that posix_spawn keeps for
    the next call.  */
-enum { extra_args = 16 * 1024 };
+enum { extra_args = 8 * 1024 };
 static char *big_argv[array_length (restart_argv) + extra_args];
 
 /* Start the test again, autoreaped, with restart_argv or with BIG, with
@@ -113,7 +113,10 @@ check_failure (int resource, rlim_t limit, bool big, int error)
   compare_sigmask (&before);
   wait_no_children ();
 
+  /* A stack the failed spawn took and did not give back would make this
+     one map another.  */
   TEST_COMPARE (spawn_autoreaped (big), 0);
+  TEST_COMPARE (mapped_bytes (), mapped);
   wait_no_children ();
 }
 
