@@ -37,6 +37,9 @@
    usage: bench [-s] [-r ROUNDS] [-n COUNT] [-m MIB,...] [-k SOAK] [-O]
 		[-S autoreap|sigign|floor] CHILD OUTDIR
      -s  smoke mode: few spawns, only checks that it works
+     -r  rounds of the strategies' comparison, which the throughput
+	 targets are read from (default 30; the three series after it
+	 run 10)
      -O  only the soak;  -S  the soak's strategy (default autoreap)
    Writes OUTDIR/bench.json (raw figures and machine facts), bench.md (the
    report, also printed) and bench.dat (for gnuplot).  Exits 1 if a zombie
@@ -796,7 +799,7 @@ hypervisor (void)
 
 struct config
 {
-  int smoke, rounds, count, soak, soak_only;
+  int smoke, rounds, series_rounds, count, soak, soak_only;
   enum strategy soak_strategy;
   int mib[8], nmib;
 };
@@ -897,9 +900,10 @@ write_md (FILE *f, const struct config *cf, const struct utsname *u)
 	   cf->smoke ? " (smoke run: too few spawns to read anything into)"
 	   : "");
   fprintf (f, "Linux %s, %s, %ld CPUs, glibc %s. %d rounds of %d children "
-	   "per strategy, interleaved.\n", u->release, hypervisor (),
+	   "per strategy, interleaved (%d rounds in each series after the "
+	   "first table).\n", u->release, hypervisor (),
 	   sysconf (_SC_NPROCESSORS_ONLN), gnu_get_libc_version (),
-	   cf->rounds, cf->count);
+	   cf->rounds, cf->count, cf->series_rounds);
   if (strcmp (hypervisor (), "QEMU TCG") == 0)
     fputs ("Under TCG every instruction is emulated: absolute times mean "
 	   "little, read the ratios.\n", f);
@@ -1084,10 +1088,10 @@ write_json (FILE *f, const struct config *cf, const struct utsname *u)
 	   sysconf (_SC_NPROCESSORS_ONLN), meminfo_kib ("MemTotal"),
 	   gnu_get_libc_version ());
   fprintf (f, "  \"config\": {\"smoke\": %s, \"rounds\": %d, "
-	   "\"children_per_batch\": %d, \"soak\": %d, "
-	   "\"soak_strategy\": \"%s\"},\n",
-	   cf->smoke ? "true" : "false", cf->rounds, cf->count, cf->soak,
-	   key[cf->soak_strategy]);
+	   "\"series_rounds\": %d, \"children_per_batch\": %d, "
+	   "\"soak\": %d, \"soak_strategy\": \"%s\"},\n",
+	   cf->smoke ? "true" : "false", cf->rounds, cf->series_rounds,
+	   cf->count, cf->soak, key[cf->soak_strategy]);
   fputs ("  \"strategies\": {\n", f);
   for (int s = 0; s < S_COUNT; s++)
     {
@@ -1164,7 +1168,8 @@ xfclose (FILE *f)
 int
 main (int argc, char **argv)
 {
-  struct config cf = { .rounds = 10, .count = 100, .soak = 100000,
+  struct config cf = { .rounds = 30, .series_rounds = 10, .count = 100,
+		       .soak = 100000,
 		       .soak_strategy = S_AUTOREAP,
 		       .mib = { 10, 100, 1024 }, .nmib = 3 };
   int opt, rounds = -1, count = -1, soak_n = -1;
@@ -1196,6 +1201,7 @@ main (int argc, char **argv)
   if (cf.smoke)
     {
       cf.rounds = 2;
+      cf.series_rounds = 2;
       cf.count = 10;
       cf.soak = 100;
       cf.mib[1] = 64;
@@ -1253,7 +1259,7 @@ main (int argc, char **argv)
       }
 
   fputs ("bench: one child at a time\n", stderr);
-  for (int r = 0; r < cf.rounds; r++)
+  for (int r = 0; r < cf.series_rounds; r++)
     for (int i = 0; i < NQUIET; i++)
       {
 	int q = (r + i) % NQUIET;
@@ -1276,7 +1282,7 @@ main (int argc, char **argv)
 	  memset (m, 1, want * 1024);
 	}
       rss_series_kib[i] = status_kib ("VmRSS");
-      for (int r = 0; r < cf.rounds; r++)
+      for (int r = 0; r < cf.series_rounds; r++)
 	for (int j = 0; j < 2; j++)
 	  {
 	    int k = (r + j) % 2;
@@ -1288,7 +1294,7 @@ main (int argc, char **argv)
     }
 
   fputs ("bench: threads series\n", stderr);
-  for (int r = 0; r < cf.rounds; r++)
+  for (int r = 0; r < cf.series_rounds; r++)
     for (int j = 0; j < 4; j++)
       {
 	int k = (r + j) % 4, threads = k / 2 + 1, a = k % 2;
