@@ -353,9 +353,9 @@ wait_children_gone (void)
    | CLONE_VFORK with exit_signal 0 (CLONE_AUTOREAP requires it).  glibc's
    posix_spawn, with the flag or without, takes the stack it kept from the
    last spawn (it maps one only for the first, when another thread holds
-   it, or for more than about 4,000 arguments), adds CLONE_CLEAR_SIGHAND, blocks all signals around the
-   clone3 and resets the signal mask in the child: 2 vs 7 measures all of
-   that.
+   it, or for more than about 4,000 arguments), adds CLONE_CLEAR_SIGHAND,
+   blocks all signals around the clone3 and resets the signal mask in the
+   child: 2 vs 7 measures all of that.
 
    With CLONE_VM the child runs in the parent's memory, so it must not
    use the parent's stack: the parent is suspended (CLONE_VFORK) in the
