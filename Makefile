@@ -63,9 +63,9 @@ install: build
 	@tests/build/install-man $(sysroot)
 
 vm: $(b)/config.status
-	@$(stage) vm "fetch Linux 7.x from Debian sid, make the VM image" \
-	  "about 1 min the first time" tests/vm/mkimage
-	@grep -h 'kernel' $(b)/logs/vm.log | sed 's/^/    /'
+	@$(stage) vm "fetch Linux 7.x from Debian sid and QEMU 10 from bookworm-backports, make the VM image" \
+	  "about 1 min the first time" sh -c 'tests/vm/mkimage && tests/fetch/qemu'
+	@grep -h 'kernel\|qemu' $(b)/logs/vm.log | sed 's/^/    /'
 
 demo: install vm
 	@echo "==> demo: POSIX_SPAWN_AUTOREAP in the Linux 7.x VM (boots it, about 15 s)"
