@@ -20,12 +20,10 @@
    every clone3 call (the filter can not read the clone_args structure):
    with ENOSYS, as kernels before 5.3 and some sandboxes answer, and with
    EINVAL, as kernels 5.3 to 7.0 answer to the unknown CLONE_AUTOREAP
-   flag.  posix_spawn and pidfd_spawn with POSIX_SPAWN_AUTOREAP (and
-   pidfd_spawn with POSIX_SPAWN_PIDFD_AUTOKILL too) must then fail with
-   ENOTSUP without creating a process or leaving a descriptor, a mapping
-   or a signal mask change behind, while posix_spawn without the flag
-   still works through the clone fallback, and POSIX_SPAWN_NO_NEW_PRIVS
-   still sets no_new_privs in the child (with prctl there).  */
+   flag.  posix_spawn and pidfd_spawn with POSIX_SPAWN_AUTOREAP must then
+   fail with ENOTSUP without creating a process or leaving a descriptor,
+   a mapping or a signal mask change behind, while posix_spawn without
+   the flag still works through the clone fallback.  */
 
 #include <array_length.h>
 #include <errno.h>
@@ -57,24 +55,9 @@ static int restart;
   { "restart", no_argument, &restart, 1 },
 
 #ifdef __NR_clone3
-/* Install the seccomp filter PROG.  Return true if the calling process
-   had to set no_new_privs for that (it lacks CAP_SYS_ADMIN).  */
-static bool
-install_filter (struct sock_fprog *prog)
-{
-  if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) == 0)
-    return false;
-  TEST_COMPARE (errno, EACCES);
-  TEST_COMPARE (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
-  if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) != 0)
-    FAIL_UNSUPPORTED ("can not install a seccomp filter: %m");
-  return true;
-}
-
 /* Make every clone3 call fail with ERROR.  The filter does not check
-   seccomp_data.arch: the test makes no system call of another ABI.
-   Return what install_filter returns.  */
-static bool
+   seccomp_data.arch: the test makes no system call of another ABI.  */
+static void
 fail_clone3 (int error)
 {
   struct sock_filter filter[] =
@@ -85,31 +68,11 @@ fail_clone3 (int error)
       BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
   struct sock_fprog prog = { .len = array_length (filter), .filter = filter };
-  return install_filter (&prog);
+  TEST_COMPARE (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+  if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+    FAIL_UNSUPPORTED ("can not install a seccomp filter: %m");
 }
 #endif
-
-/* Spawn the test program, re-executed to report its no_new_privs
-   setting as its exit status, with FLAGS; return that status.  */
-static int
-spawn_nnp_report (short int flags)
-{
-  char *args[restart_argc + 2];
-  for (int i = 0; i < restart_argc; i++)
-    args[i] = restart_argv[i];
-  args[restart_argc] = (char *) "nnp";
-  args[restart_argc + 1] = NULL;
-  posix_spawnattr_t attr;
-  TEST_COMPARE (posix_spawnattr_init (&attr), 0);
-  TEST_COMPARE (posix_spawnattr_setflags (&attr, flags), 0);
-  pid_t pid;
-  TEST_COMPARE (posix_spawn (&pid, args[0], NULL, &attr, args, environ), 0);
-  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
-  int status;
-  TEST_COMPARE (xwaitpid (pid, &status, 0), pid);
-  TEST_VERIFY_EXIT (WIFEXITED (status));
-  return WEXITSTATUS (status);
-}
 
 /* Check that the calling process has no child at all.  */
 static void
@@ -125,9 +88,8 @@ do_test_error (void *closure)
 {
   int error = *(int *) closure;
   printf ("info: clone3 fails with %s\n", strerror (error));
-  bool nnp_set = false;
 #ifdef __NR_clone3
-  nnp_set = fail_clone3 (error);
+  fail_clone3 (error);
 #endif
 
   /* Signals blocked by the caller stay blocked, nothing else is.  */
@@ -163,20 +125,6 @@ do_test_error (void *closure)
       TEST_COMPARE (pidfd, -1);
       check_no_children ();
     }
-  posix_spawnattr_t autokill;
-  TEST_COMPARE (posix_spawnattr_init (&autokill), 0);
-  TEST_COMPARE (posix_spawnattr_setflags (&autokill, POSIX_SPAWN_AUTOREAP
-					   | POSIX_SPAWN_PIDFD_AUTOKILL
-					   | POSIX_SPAWN_NO_NEW_PRIVS), 0);
-  for (int i = 0; i < 3; i++)
-    {
-      int pidfd = -1;
-      TEST_COMPARE (pidfd_spawn (&pidfd, restart_argv[0], NULL, &autokill,
-				 restart_argv, environ), ENOTSUP);
-      TEST_COMPARE (pidfd, -1);
-      check_no_children ();
-    }
-  TEST_COMPARE (posix_spawnattr_destroy (&autokill), 0);
 
   support_descriptors_check (descriptors);
   support_descriptors_free (descriptors);
@@ -192,73 +140,16 @@ do_test_error (void *closure)
   TEST_VERIFY (WIFEXITED (status));
   TEST_COMPARE (WEXITSTATUS (status), 0);
   check_no_children ();
+
   TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
-
-  /* POSIX_SPAWN_NO_NEW_PRIVS does without clone3: the child sets it with
-     prctl.  This process must not have it, or the children inherit it
-     anyway.  */
-  if (nnp_set)
-    printf ("info: no CAP_SYS_ADMIN: POSIX_SPAWN_NO_NEW_PRIVS not checked\n");
-  else
-    {
-      TEST_COMPARE (read_no_new_privs (), 0);
-      TEST_COMPARE (spawn_nnp_report (0), 0);
-      TEST_COMPARE (spawn_nnp_report (POSIX_SPAWN_NO_NEW_PRIVS), 1);
-      TEST_COMPARE (read_no_new_privs (), 0);
-      check_no_children ();
-    }
 }
-
-#ifdef __NR_clone3
-/* Simulate Linux before 3.5 (and 5.3): clone3 fails with ENOSYS and
-   prctl (PR_SET_NO_NEW_PRIVS) with EINVAL.  POSIX_SPAWN_NO_NEW_PRIVS can
-   not be honoured then: ENOTSUP, and no child is left.  */
-static void
-do_test_no_prctl (void *closure)
-{
-  printf ("info: no clone3, no PR_SET_NO_NEW_PRIVS\n");
-  /* The low half of the first argument.  */
-  int arg0 = offsetof (struct seccomp_data, args[0])
-	     + (__BYTE_ORDER == __LITTLE_ENDIAN ? 0 : 4);
-  struct sock_filter filter[] =
-    {
-      BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
-      BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1),
-      BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-      BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_prctl, 0, 3),
-      BPF_STMT (BPF_LD | BPF_W | BPF_ABS, arg0),
-      BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, PR_SET_NO_NEW_PRIVS, 0, 1),
-      BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
-      BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-  struct sock_fprog prog = { .len = array_length (filter), .filter = filter };
-  bool nnp_set = install_filter (&prog);
-
-  posix_spawnattr_t attr;
-  TEST_COMPARE (posix_spawnattr_init (&attr), 0);
-  TEST_COMPARE (posix_spawnattr_setflags (&attr, POSIX_SPAWN_NO_NEW_PRIVS),
-		0);
-  for (int i = 0; i < 2; i++)
-    {
-      pid_t pid = -1;
-      TEST_COMPARE (posix_spawn (&pid, restart_argv[0], NULL, &attr,
-				 restart_argv, environ), ENOTSUP);
-      check_no_children ();
-    }
-  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
-  /* Without the flag, children are started as before.  */
-  TEST_COMPARE (spawn_nnp_report (0), nnp_set);
-}
-#endif
 
 static int
 do_test (int argc, char *argv[])
 {
-  /* Called through re-execution: report no_new_privs for "nnp", else
-     just exit.  */
+  /* Called through re-execution: just exit.  */
   if (restart)
-    return argc > 1 && strcmp (argv[argc - 1], "nnp") == 0
-	   ? read_no_new_privs () : 0;
+    return 0;
 
   set_restart_argv (argc, argv);
 #ifndef __NR_clone3
@@ -270,9 +161,6 @@ do_test (int argc, char *argv[])
   static const int errors[] = { ENOSYS, EINVAL };
   for (size_t e = 0; e < array_length (errors); e++)
     support_isolate_in_subprocess (do_test_error, (void *) &errors[e]);
-#ifdef __NR_clone3
-  support_isolate_in_subprocess (do_test_no_prctl, NULL);
-#endif
 
   return 0;
 }

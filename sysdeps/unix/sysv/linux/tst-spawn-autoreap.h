@@ -243,22 +243,6 @@ compare_sigmask (const sigset_t *expected)
 	    sigismember (&set, sig), sigismember (expected, sig));
 }
 
-/* Return the NoNewPrivs value of the calling process, from
-   /proc/self/status.  */
-static inline int
-read_no_new_privs (void)
-{
-  FILE *f = xfopen ("/proc/self/status", "re");
-  char line[256];
-  int value = -1;
-  while (fgets (line, sizeof (line), f) != NULL)
-    if (sscanf (line, "NoNewPrivs: %d", &value) == 1)
-      break;
-  xfclose (f);
-  TEST_VERIFY (value == 0 || value == 1);
-  return value;
-}
-
 /* Return the number of bytes mapped in the process but for the heap and
    the main thread's stack, which grow as the test runs.  The bytes are
    counted, not the mappings: posix_spawn keeps the stack of its last
