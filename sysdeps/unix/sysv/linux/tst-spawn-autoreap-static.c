@@ -1,5 +1,5 @@
 /* Tests for posix_spawn with POSIX_SPAWN_AUTOREAP, static version.
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
    This file is part of the GNU C Library.
 
    The GNU C Library is free software; you can redistribute it and/or

@@ -1,5 +1,5 @@
 /* Stress test for POSIX_SPAWN_AUTOREAP with threads and a waiting thread.
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
    This file is part of the GNU C Library.
 
    The GNU C Library is free software; you can redistribute it and/or
@@ -21,7 +21,8 @@
    return an autoreaped child, each ordinary child is collected exactly
    once with its status, and in the end no child, descriptor or mapping
    is left.  The test is linked statically so that the many children,
-   which are this program re-executed, start fast.  */
+   which are this program re-executed, start fast.  It is an xtest
+   because of its 10,000 processes.  */
 
 #include <array_length.h>
 #include <errno.h>

@@ -19,29 +19,29 @@
 /* POSIX_SPAWN_NO_NEW_PRIVS works on every kernel: with CLONE_NNP on
    Linux 7.1 and later, with prctl in the child before: the child starts
    with no_new_privs set and the caller's own setting does not change,
-   for posix_spawn and pidfd_spawn alike.  A set-user-ID-root program
-   started by an unprivileged process then keeps that process's
-   effective user ID.  The test is linked statically so that such a copy
-   of it can be executed directly.  */
+   for posix_spawn and pidfd_spawn alike.  A set-group-ID program then
+   does not gain its group: support_capture_subprogram_self_sgid runs a
+   set-group-ID copy of the test, which sets its effective group ID to
+   its real one (the saved set-group-ID keeps the file's group) and
+   starts itself again, with and without the flag.  The test is linked
+   statically so that the copy can be executed directly, not through
+   the dynamic loader.  */
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <spawn.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <support/capture_subprocess.h>
 #include <support/check.h>
-#include <support/namespace.h>
 #include <support/support.h>
-#include <support/temp_file.h>
 #include <support/xunistd.h>
 #include <tst-spawn-autoreap.h>
 
@@ -51,18 +51,16 @@ static int restart;
 #define CMDLINE_OPTIONS \
   { "restart", no_argument, &restart, 1 },
 
-/* Start PROGRAM (the test program or a copy of it) as "--restart" with
-   FLAGS, through pidfd_spawn if PIDFD, and return its no_new_privs
-   setting; store its effective user ID in *EUID.  */
-static int
-spawn_report (const char *program, short int flags, bool pidfd, int *euid)
-{
-  char *args[restart_argc + 1];
-  for (int i = 0; i < restart_argc; i++)
-    args[i] = restart_argv[i];
-  args[0] = (char *) program;
-  args[restart_argc] = NULL;
+/* The argument with which support_capture_subprogram_self_sgid runs
+   the set-group-ID copy.  */
+static char SGID_ARGUMENT[] = "tst-spawn-nnp-sgid";
 
+/* Start the test program again as "--restart" (see restart_argv) with
+   FLAGS, through pidfd_spawn if PIDFD, and return its no_new_privs
+   setting; store its effective group ID in *EGID.  */
+static int
+spawn_report (short int flags, bool pidfd, int *egid)
+{
   int fds[2];
   TEST_COMPARE (pipe2 (fds, O_CLOEXEC), 0);
   posix_spawn_file_actions_t fa;
@@ -76,7 +74,8 @@ spawn_report (const char *program, short int flags, bool pidfd, int *euid)
   if (pidfd)
     {
       int fd;
-      int r = pidfd_spawn (&fd, program, &fa, &attr, args, environ);
+      int r = pidfd_spawn (&fd, restart_argv[0], &fa, &attr, restart_argv,
+			   environ);
       if (r == ENOSYS)
 	FAIL_UNSUPPORTED ("kernel does not support pidfd_spawn");
       TEST_COMPARE (r, 0);
@@ -89,8 +88,8 @@ spawn_report (const char *program, short int flags, bool pidfd, int *euid)
   else
     {
       pid_t pid;
-      TEST_COMPARE (posix_spawn (&pid, program, &fa, &attr, args, environ),
-		    0);
+      TEST_COMPARE (posix_spawn (&pid, restart_argv[0], &fa, &attr,
+				 restart_argv, environ), 0);
       int wstatus;
       TEST_COMPARE (xwaitpid (pid, &wstatus, 0), pid);
       TEST_VERIFY (WIFEXITED (wstatus));
@@ -106,60 +105,55 @@ spawn_report (const char *program, short int flags, bool pidfd, int *euid)
   TEST_VERIFY (n > 0);
   xclose (fds[0]);
   int nnp = -1;
-  *euid = -1;
-  TEST_COMPARE (sscanf (buf, "nnp=%d euid=%d", &nnp, euid), 2);
+  *egid = -1;
+  TEST_COMPARE (sscanf (buf, "nnp=%d egid=%d", &nnp, egid), 2);
   return nnp;
 }
 
-/* Running as an unprivileged user, start the set-user-ID-root program
-   CLOSURE with and without the flag.  */
+/* Run in the set-group-ID copy SELF, executed directly.  Without the
+   flag, the program it starts gains the file's group again; with the
+   flag, it keeps the real group ID.  */
 static void
-do_test_setuid_subprocess (void *closure)
+do_test_sgid (char *self)
 {
-  const char *program = closure;
-  const uid_t nobody = 65534;
-  TEST_COMPARE (setgroups (0, NULL), 0);
-  TEST_COMPARE (setgid (nobody), 0);
-  TEST_COMPARE (setuid (nobody), 0);
+  gid_t gid = getgid ();
+  gid_t file_gid = getegid ();
+  if (gid == file_gid)
+    /* This can happen if the file system is mounted nosuid.  */
+    FAIL_UNSUPPORTED ("SGID failed: GID and EGID match (%jd)",
+		      (intmax_t) gid);
+  printf ("info: set-group-ID program: real %jd, file %jd\n",
+	  (intmax_t) gid, (intmax_t) file_gid);
+  TEST_COMPARE (setegid (gid), 0);
+  gid_t r, e, s;
+  TEST_COMPARE (getresgid (&r, &e, &s), 0);
+  TEST_COMPARE (e, gid);
+  TEST_COMPARE (s, file_gid);
+
+  /* The copy was executed directly: execute it the same way.  */
+  char *args[] = { NULL, self };
+  set_restart_argv (2, args);
   for (int pidfd = 0; pidfd <= 1; pidfd++)
     {
-      int euid;
-      TEST_COMPARE (spawn_report (program, 0, pidfd, &euid), 0);
-      TEST_COMPARE (euid, 0);
-      TEST_COMPARE (spawn_report (program, POSIX_SPAWN_NO_NEW_PRIVS, pidfd,
-				  &euid), 1);
-      TEST_COMPARE (euid, nobody);
+      int egid;
+      TEST_COMPARE (spawn_report (0, pidfd, &egid), 0);
+      TEST_COMPARE (egid, file_gid);
+      TEST_COMPARE (spawn_report (POSIX_SPAWN_NO_NEW_PRIVS, pidfd, &egid), 1);
+      TEST_COMPARE (egid, gid);
     }
   TEST_COMPARE (read_no_new_privs (), 0);
+  TEST_COMPARE (getegid (), gid);
 }
 
 static void
-do_test_setuid (void)
+alternative_main (int argc, char **argv)
 {
-  printf ("info: a set-user-ID-root program\n");
-  if (getuid () != 0)
+  if (argc == 2 && strcmp (argv[1], SGID_ARGUMENT) == 0)
     {
-      printf ("info: not root, no set-user-ID-root program to try\n");
-      return;
+      do_test_sgid (argv[0]);
+      support_record_failure_barrier ();
+      exit (EXIT_SUCCESS);
     }
-  char *dir = support_create_temp_directory ("tst-spawn-nnp-");
-  struct statvfs st;
-  TEST_COMPARE (statvfs (dir, &st), 0);
-  if (st.f_flag & ST_NOSUID)
-    {
-      printf ("info: %s is nosuid, no set-user-ID-root program to try\n",
-	      dir);
-      free (dir);
-      return;
-    }
-  TEST_COMPARE (chmod (dir, 0755), 0);
-  char *copy = xasprintf ("%s/tst-spawn-nnp", dir);
-  support_copy_file (restart_argv[0], copy);
-  add_temp_file (copy);
-  TEST_COMPARE (chmod (copy, 04755), 0);
-  support_isolate_in_subprocess (do_test_setuid_subprocess, copy);
-  free (copy);
-  free (dir);
 }
 
 static int
@@ -168,7 +162,7 @@ do_test (int argc, char *argv[])
   /* Called through re-execution: report.  */
   if (restart)
     {
-      printf ("nnp=%d euid=%d\n", read_no_new_privs (), (int) geteuid ());
+      printf ("nnp=%d egid=%d\n", read_no_new_privs (), (int) getegid ());
       return 0;
     }
 
@@ -178,23 +172,25 @@ do_test (int argc, char *argv[])
 
   for (int pidfd = 0; pidfd <= 1; pidfd++)
     {
-      int euid;
+      int egid;
       printf ("info: %s\n", pidfd ? "pidfd_spawn" : "posix_spawn");
-      TEST_COMPARE (spawn_report (restart_argv[0], 0, pidfd, &euid), 0);
-      TEST_COMPARE (spawn_report (restart_argv[0], POSIX_SPAWN_NO_NEW_PRIVS,
-				  pidfd, &euid), 1);
-      TEST_COMPARE (euid, geteuid ());
+      TEST_COMPARE (spawn_report (0, pidfd, &egid), 0);
+      TEST_COMPARE (spawn_report (POSIX_SPAWN_NO_NEW_PRIVS, pidfd, &egid), 1);
+      TEST_COMPARE (egid, getegid ());
       /* Together with another attribute.  */
-      TEST_COMPARE (spawn_report (restart_argv[0], POSIX_SPAWN_NO_NEW_PRIVS
-				  | POSIX_SPAWN_SETSID, pidfd, &euid), 1);
+      TEST_COMPARE (spawn_report (POSIX_SPAWN_NO_NEW_PRIVS | POSIX_SPAWN_SETSID,
+				  pidfd, &egid), 1);
     }
   TEST_COMPARE (read_no_new_privs (), 0);
-
-  do_test_setuid ();
-  TEST_COMPARE (read_no_new_privs (), 0);
   wait_no_children ();
+
+  /* Last: it ends the test as unsupported if the copy cannot be made
+     set-group-ID, or run as such.  */
+  support_capture_subprogram_self_sgid (SGID_ARGUMENT);
+  TEST_COMPARE (read_no_new_privs (), 0);
   return 0;
 }
 
+#define PREPARE alternative_main
 #define TEST_FUNCTION_ARGV do_test
 #include <support/test-driver.c>

@@ -1,5 +1,5 @@
 /* Get the autoreap attribute of a posix_spawn attribute object.
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
    This file is part of the GNU C Library.
 
    The GNU C Library is free software; you can redistribute it and/or
@@ -21,10 +21,9 @@
 /* Store in *AUTOREAP 1 if the process created with attribute object
    ATTR is reaped by the kernel when it terminates, 0 otherwise.  */
 int
-__posix_spawnattr_getautoreap (const posix_spawnattr_t *attr, int *autoreap)
+posix_spawnattr_getautoreap (const posix_spawnattr_t *attr, int *autoreap)
 {
   *autoreap = (attr->__flags & POSIX_SPAWN_AUTOREAP) != 0;
 
   return 0;
 }
-weak_alias (__posix_spawnattr_getautoreap, posix_spawnattr_getautoreap)

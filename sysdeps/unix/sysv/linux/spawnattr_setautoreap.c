@@ -1,5 +1,5 @@
 /* Set the autoreap attribute of a posix_spawn attribute object.
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
    This file is part of the GNU C Library.
 
    The GNU C Library is free software; you can redistribute it and/or
@@ -23,7 +23,7 @@
    created with attribute object ATTR is reaped by the kernel when it
    terminates.  This is the POSIX_SPAWN_AUTOREAP bit of the flag word.  */
 int
-__posix_spawnattr_setautoreap (posix_spawnattr_t *attr, int autoreap)
+posix_spawnattr_setautoreap (posix_spawnattr_t *attr, int autoreap)
 {
   switch (autoreap)
     {
@@ -37,4 +37,3 @@ __posix_spawnattr_setautoreap (posix_spawnattr_t *attr, int autoreap)
       return EINVAL;
     }
 }
-weak_alias (__posix_spawnattr_setautoreap, posix_spawnattr_setautoreap)
