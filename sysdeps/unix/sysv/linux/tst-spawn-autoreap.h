@@ -221,7 +221,11 @@ check_autoreap_enotsup (void)
 static inline void
 require_autoreap (void)
 {
-  if (!kernel_has_autoreap ())
+  bool supported = kernel_has_autoreap ();
+  /* The kernel reaps the probe's child, but only once it has exited,
+     which may not be yet.  */
+  wait_no_children ();
+  if (!supported)
     {
       if (SPAWN_USES_CLONE3)
 	check_autoreap_enotsup ();
