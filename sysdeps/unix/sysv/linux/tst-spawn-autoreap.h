@@ -19,12 +19,16 @@
 #ifndef TST_SPAWN_AUTOREAP_H
 #define TST_SPAWN_AUTOREAP_H
 
+#include <array_length.h>
 #include <clone3.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +38,7 @@
 #ifndef PIDFD_GET_INFO
 # include <sys/pidfd.h>
 #endif
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sysdep.h>
@@ -43,7 +48,10 @@
 #include <spawn.h>
 #include <support/check.h>
 #include <support/descriptors.h>
+#include <support/test-driver.h>
+#include <support/timespec.h>
 #include <support/xstdio.h>
+#include <support/xtime.h>
 #include <support/xunistd.h>
 /* PID_T_TYPE, POSIX_SPAWN and WAITID, unless tst-spawn-pidfd.h, included
    first, has made them use pidfd_spawn.  */
@@ -67,6 +75,27 @@ release_timeout_ms (void)
   return 10000 * (f > 0 ? f : 1);
 }
 
+/* Return the time on CLOCK_MONOTONIC release_timeout_ms from now.  */
+static inline struct timespec
+release_deadline (void)
+{
+  struct timespec now;
+  xclock_gettime (CLOCK_MONOTONIC, &now);
+  int ms = release_timeout_ms ();
+  return timespec_add (now, make_timespec (ms / 1000, ms % 1000 * 1000000L));
+}
+
+/* Return true if DEADLINE, a time on CLOCK_MONOTONIC, has passed.  */
+static inline bool
+deadline_passed (struct timespec deadline)
+{
+  struct timespec now;
+  xclock_gettime (CLOCK_MONOTONIC, &now);
+  return (now.tv_sec > deadline.tv_sec
+	  || (now.tv_sec == deadline.tv_sec
+	      && now.tv_nsec >= deadline.tv_nsec));
+}
+
 static inline void
 sleep_ms (int ms)
 {
@@ -75,7 +104,9 @@ sleep_ms (int ms)
 }
 
 /* Return true if the kernel supports CLONE_AUTOREAP, asking it directly
-   with a fork-like clone3 call whose child exits at once.  */
+   with a fork-like clone3 call whose child exits at once.  If a sandbox
+   denies clone3 with EPERM, which posix_spawn reports as it is, the test
+   is unsupported.  */
 static inline bool
 kernel_has_autoreap (void)
 {
@@ -86,7 +117,9 @@ kernel_has_autoreap (void)
     _exit (0);
   if (pid > 0)
     return true;
-  if (errno != EINVAL && errno != ENOSYS && errno != EPERM)
+  if (errno == EPERM)
+    FAIL_UNSUPPORTED ("clone3 (CLONE_AUTOREAP) is denied: %m");
+  if (errno != EINVAL && errno != ENOSYS)
     FAIL_EXIT1 ("clone3 (CLONE_AUTOREAP): %m");
 #endif
   return false;
@@ -132,12 +165,13 @@ wait_released (pid_t pid)
 {
   if (pid == -1)
     return;
-  for (int ms = 0; ; ms++)
+  struct timespec deadline = release_deadline ();
+  while (true)
     {
       char state = proc_state (pid, NULL);
       if (state == 0)
 	return;
-      if (ms >= release_timeout_ms ())
+      if (deadline_passed (deadline))
 	FAIL_EXIT1 ("autoreaped process %d still exists (state %c)%s",
 		    (int) pid, state, state == 'Z' ? ": a zombie" : "");
       sleep_ms (1);
@@ -149,7 +183,8 @@ wait_released (pid_t pid)
 static inline void
 wait_no_children (void)
 {
-  for (int ms = 0; ; ms++)
+  struct timespec deadline = release_deadline ();
+  while (true)
     {
       int status;
       pid_t r = waitpid (-1, &status, __WALL | WNOHANG);
@@ -161,7 +196,7 @@ wait_no_children (void)
       if (r > 0)
 	FAIL_EXIT1 ("waitpid (__WALL) returned child %d (status %#x)",
 		    (int) r, status);
-      if (ms >= release_timeout_ms ())
+      if (deadline_passed (deadline))
 	FAIL_EXIT1 ("the test process still has children");
       sleep_ms (1);
     }
@@ -192,6 +227,65 @@ set_restart_argv (int argc, char *argv[])
   restart_argv[i] = NULL;
   restart_argc = i;
 }
+
+/* Run CALLBACK (CLOSURE) in a subprocess, as
+   support_isolate_in_subprocess does, but end the test as unsupported
+   if the subprocess did (exit status EXIT_UNSUPPORTED) instead of
+   failing it.  */
+static inline void
+isolate_in_subprocess (void (*callback) (void *), void *closure)
+{
+  pid_t pid = xfork ();
+  if (pid == 0)
+    {
+      callback (closure);
+      _exit (0);
+    }
+  int status;
+  xwaitpid (pid, &status, 0);
+  if (WIFEXITED (status) && WEXITSTATUS (status) == EXIT_UNSUPPORTED)
+    FAIL_UNSUPPORTED ("subprocess %d was unsupported", (int) pid);
+  if (status != 0)
+    FAIL_EXIT1 ("subprocess %d: status %#x", (int) pid, status);
+}
+
+#ifdef __NR_clone3
+/* Install the seccomp filter PROG in the calling process.  Without
+   CAP_SYS_ADMIN that needs no_new_privs, which the children then
+   inherit: return true if it had to be set.  End the test as
+   unsupported if the kernel has no seccomp filters.  */
+static inline bool
+install_seccomp_filter (const struct sock_fprog *prog)
+{
+  if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) == 0)
+    return false;
+  if (errno == EACCES && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
+      && prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) == 0)
+    return true;
+  FAIL_UNSUPPORTED ("can not install a seccomp filter: %m");
+}
+
+/* Make every clone3 call of the calling process (and of the children it
+   forks later) fail with ERROR, as on a kernel without clone3 (ENOSYS)
+   or one that rejects its flags (EINVAL, or E2BIG for a clone_args
+   structure larger than it knows).  The filter can not read the
+   clone_args structure, and does not check seccomp_data.arch: the tests
+   make no system call of another ABI.  Return what
+   install_seccomp_filter returns.  */
+static inline bool
+fail_clone3 (int error)
+{
+  struct sock_filter filter[] =
+    {
+      BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
+      BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1),
+      BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | error),
+      BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+  struct sock_fprog prog = { .len = array_length (filter), .filter = filter };
+  return install_seccomp_filter (&prog);
+}
+#endif
 
 /* Check that posix_spawn with POSIX_SPAWN_AUTOREAP fails with ENOTSUP
    and leaves no process and no descriptor behind, as it must where it
@@ -260,8 +354,7 @@ compare_sigmask (const sigset_t *expected)
 
 /* Return the number of bytes mapped in the process but for the heap and
    the main thread's stack, which grow as the test runs.  The bytes are
-   counted, not the mappings: posix_spawn keeps the stack of its last
-   helper, which the kernel may merge with a neighbouring mapping.  */
+   counted, not the mappings, which the kernel may merge.  */
 static inline unsigned long int
 mapped_bytes (void)
 {

@@ -1,5 +1,5 @@
 /* Tests that posix_spawn keeps the helper's stack for the next call.
-   Copyright (C) 2026 Free Software Foundation, Inc.
+   Copyright The GNU Toolchain Authors.
    This file is part of the GNU C Library.
 
    The GNU C Library is free software; you can redistribute it and/or
