@@ -43,6 +43,8 @@
 #include <support/xsignal.h>
 #include <support/xunistd.h>
 #include <tst-spawn-autoreap.h>
+#include <tst-spawn-autoreap-spawn.h>
+#include <tst-spawn-autoreap-state.h>
 
 /* Nonzero if the program gets called via `exec'.  */
 static int restart;

@@ -44,6 +44,7 @@
 #include <support/namespace.h>
 #include <support/xunistd.h>
 #include <tst-spawn-autoreap.h>
+#include <tst-spawn-autoreap-state.h>
 
 /* Nonzero if the program gets called via `exec'.  */
 static int restart;

@@ -45,6 +45,7 @@
 #include <support/xstdio.h>
 #include <support/xunistd.h>
 #include <tst-spawn-autoreap.h>
+#include <tst-spawn-autoreap-spawn.h>
 
 #ifndef CGROUP2_SUPER_MAGIC
 # define CGROUP2_SUPER_MAGIC 0x63677270

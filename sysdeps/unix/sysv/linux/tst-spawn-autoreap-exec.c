@@ -48,6 +48,7 @@
 #include <support/xunistd.h>
 #include <tst-spawn.h>
 #include <tst-spawn-autoreap.h>
+#include <tst-spawn-autoreap-spawn.h>
 
 /* Nonzero if the program gets called via `exec'.  */
 static int restart;

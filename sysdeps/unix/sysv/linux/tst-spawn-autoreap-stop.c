@@ -40,6 +40,7 @@
 #include <support/xsignal.h>
 #include <support/xunistd.h>
 #include <tst-spawn-autoreap.h>
+#include <tst-spawn-autoreap-spawn.h>
 
 /* Nonzero if the program gets called via `exec'.  */
 static int restart;

@@ -42,6 +42,7 @@
 #include <support/xunistd.h>
 #include <tst-spawn.h>
 #include <tst-spawn-autoreap.h>
+#include <tst-spawn-autoreap-spawn.h>
 
 /* Nonzero if the program gets called via `exec'.  */
 static int restart;

@@ -19,16 +19,12 @@
 #ifndef TST_SPAWN_AUTOREAP_H
 #define TST_SPAWN_AUTOREAP_H
 
-#include <array_length.h>
 #include <clone3.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +34,6 @@
 #ifndef PIDFD_GET_INFO
 # include <sys/pidfd.h>
 #endif
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sysdep.h>
@@ -48,7 +43,6 @@
 #include <spawn.h>
 #include <support/check.h>
 #include <support/descriptors.h>
-#include <support/test-driver.h>
 #include <support/timespec.h>
 #include <support/xstdio.h>
 #include <support/xtime.h>
@@ -228,65 +222,6 @@ set_restart_argv (int argc, char *argv[])
   restart_argc = i;
 }
 
-/* Run CALLBACK (CLOSURE) in a subprocess, as
-   support_isolate_in_subprocess does, but end the test as unsupported
-   if the subprocess did (exit status EXIT_UNSUPPORTED) instead of
-   failing it.  */
-static inline void
-isolate_in_subprocess (void (*callback) (void *), void *closure)
-{
-  pid_t pid = xfork ();
-  if (pid == 0)
-    {
-      callback (closure);
-      _exit (0);
-    }
-  int status;
-  xwaitpid (pid, &status, 0);
-  if (WIFEXITED (status) && WEXITSTATUS (status) == EXIT_UNSUPPORTED)
-    FAIL_UNSUPPORTED ("subprocess %d was unsupported", (int) pid);
-  if (status != 0)
-    FAIL_EXIT1 ("subprocess %d: status %#x", (int) pid, status);
-}
-
-#ifdef __NR_clone3
-/* Install the seccomp filter PROG in the calling process.  Without
-   CAP_SYS_ADMIN that needs no_new_privs, which the children then
-   inherit: return true if it had to be set.  End the test as
-   unsupported if the kernel has no seccomp filters.  */
-static inline bool
-install_seccomp_filter (const struct sock_fprog *prog)
-{
-  if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) == 0)
-    return false;
-  if (errno == EACCES && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
-      && prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) == 0)
-    return true;
-  FAIL_UNSUPPORTED ("can not install a seccomp filter: %m");
-}
-
-/* Make every clone3 call of the calling process (and of the children it
-   forks later) fail with ERROR, as on a kernel without clone3 (ENOSYS)
-   or one that rejects its flags (EINVAL, or E2BIG for a clone_args
-   structure larger than it knows).  The filter can not read the
-   clone_args structure, and does not check seccomp_data.arch: the tests
-   make no system call of another ABI.  Return what
-   install_seccomp_filter returns.  */
-static inline bool
-fail_clone3 (int error)
-{
-  struct sock_filter filter[] =
-    {
-      BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
-      BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1),
-      BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | error),
-      BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-  struct sock_fprog prog = { .len = array_length (filter), .filter = filter };
-  return install_seccomp_filter (&prog);
-}
-#endif
-
 /* Check that posix_spawn with POSIX_SPAWN_AUTOREAP fails with ENOTSUP
    and leaves no process and no descriptor behind, as it must where it
    cannot create autoreaped children.  */
@@ -331,217 +266,6 @@ require_autoreap (void)
       FAIL_UNSUPPORTED ("posix_spawn does not use clone3 on this"
 			" architecture");
     }
-}
-
-/* Store the signal mask of the calling thread in *SET.  */
-static inline void
-get_sigmask (sigset_t *set)
-{
-  TEST_COMPARE (sigprocmask (SIG_BLOCK, NULL, set), 0);
-}
-
-/* Check that the signal mask of the calling thread is *EXPECTED.  */
-static inline void
-compare_sigmask (const sigset_t *expected)
-{
-  sigset_t set;
-  get_sigmask (&set);
-  for (int sig = 1; sig < NSIG; sig++)
-    if (sigismember (&set, sig) != sigismember (expected, sig))
-      FAIL ("signal %d: blocked %d, expected %d", sig,
-	    sigismember (&set, sig), sigismember (expected, sig));
-}
-
-/* Return the number of bytes mapped in the process but for the heap and
-   the main thread's stack, which grow as the test runs.  The bytes are
-   counted, not the mappings, which the kernel may merge.  */
-static inline unsigned long int
-mapped_bytes (void)
-{
-  FILE *f = xfopen ("/proc/self/maps", "r");
-  char *line = NULL;
-  size_t size = 0;
-  unsigned long int bytes = 0;
-  while (xgetline (&line, &size, f) > 0)
-    {
-      unsigned long int start, end;
-      if (sscanf (line, "%lx-%lx", &start, &end) != 2)
-	FAIL_EXIT1 ("unexpected line in /proc/self/maps: %s", line);
-      if (strstr (line, "[heap]") == NULL && strstr (line, "[stack]") == NULL)
-	bytes += end - start;
-    }
-  free (line);
-  xfclose (f);
-  return bytes;
-}
-
-/* Start the test program re-executed as "--restart MODE ARG" (without
-   ARG if it is NULL) with the spawn flags FLAGS, the file actions FA
-   and the other attributes of ATTR (both may be NULL; FLAGS replaces
-   the flags of ATTR).  Store the child in *CHILD: its process ID, or
-   its pidfd in the tests that include tst-spawn-pidfd.h.  Return the
-   result of the spawn function.  */
-static inline int
-spawn_restart (PID_T_TYPE *child, short int flags,
-	       const posix_spawn_file_actions_t *fa, posix_spawnattr_t *attr,
-	       const char *mode, const char *arg)
-{
-  char *args[restart_argc + 3];
-  int argc = 0;
-  for (int i = 0; i < restart_argc; i++)
-    args[argc++] = restart_argv[i];
-  args[argc++] = (char *) mode;
-  if (arg != NULL)
-    args[argc++] = (char *) arg;
-  args[argc] = NULL;
-
-  posix_spawnattr_t own;
-  if (attr == NULL)
-    {
-      TEST_COMPARE (posix_spawnattr_init (&own), 0);
-      attr = &own;
-    }
-  TEST_COMPARE (posix_spawnattr_setflags (attr, flags), 0);
-  int r = POSIX_SPAWN (child, args[0], fa, attr, args, environ);
-  if (attr == &own)
-    TEST_COMPARE (posix_spawnattr_destroy (&own), 0);
-  return r;
-}
-
-/* Same as spawn_restart, but fail the test if the child cannot be
-   created, and return it.  */
-static inline PID_T_TYPE
-xspawn_restart (short int flags, const posix_spawn_file_actions_t *fa,
-		posix_spawnattr_t *attr, const char *mode, const char *arg)
-{
-  PID_T_TYPE child;
-  int r = spawn_restart (&child, flags, fa, attr, mode, arg);
-  if (r != 0)
-    FAIL_EXIT1 ("spawn (%s): %s", mode, strerror (r));
-  return child;
-}
-
-/* Return the process ID of CHILD, or -1 if the kernel has already
-   released the process (possible only when CHILD is a pidfd).  */
-static inline pid_t
-child_pid (PID_T_TYPE child)
-{
-#ifdef TST_SPAWN_PIDFD
-  pid_t pid = pidfd_getpid (child);
-  if (pid == -1)
-    TEST_COMPARE (errno, ESRCH);
-  return pid;
-#else
-  return child;
-#endif
-}
-
-/* Close CHILD if it is a pidfd.  */
-static inline void
-close_child (PID_T_TYPE child)
-{
-#ifdef TST_SPAWN_PIDFD
-  xclose (child);
-#endif
-}
-
-/* Wait for the ordinary child CHILD and check that it exited with
-   STATUS.  */
-static inline void
-reap_ordinary (PID_T_TYPE child, int status)
-{
-  siginfo_t si;
-  TEST_COMPARE (WAITID (P_PID, child, &si, WEXITED), 0);
-  TEST_COMPARE (si.si_code, CLD_EXITED);
-  TEST_COMPARE (si.si_status, status);
-  close_child (child);
-}
-
-/* Wait for the child that PIDFD refers to to terminate, and return its
-   wait status, which PIDFD_GET_INFO reports.  The kernel records it when
-   it releases the child, a moment after the pidfd polls readable, so
-   the request is retried until then.  */
-static inline int
-pidfd_exit_status (int pidfd)
-{
-  struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-  TEST_COMPARE (poll (&pfd, 1, release_timeout_ms ()), 1);
-  TEST_VERIFY (pfd.revents & POLLIN);
-  for (int ms = 0; ms < release_timeout_ms (); ms++)
-    {
-      struct pidfd_info info = { .mask = PIDFD_INFO_EXIT };
-      if (ioctl (pidfd, PIDFD_GET_INFO, &info) == 0)
-	{
-	  if (info.mask & PIDFD_INFO_EXIT)
-	    return info.exit_code;
-	}
-      else
-	TEST_COMPARE (errno, ESRCH);
-      sleep_ms (1);
-    }
-  FAIL_EXIT1 ("PIDFD_GET_INFO reports no exit status");
-}
-
-/* Start the test program as "--restart MODE ARG" with FLAGS and ATTR
-   (may be NULL) and its standard output on a pipe, store the child in
-   *CHILD, and return everything the child writes there until it exits.
-   With DIR, the child also changes to DIR and closes every descriptor
-   from 3 on.  The string stays valid until the next call.  */
-static inline char *
-spawn_output (PID_T_TYPE *child, short int flags, posix_spawnattr_t *attr,
-	      const char *dir, const char *mode, const char *arg)
-{
-  int fds[2];
-  TEST_COMPARE (pipe2 (fds, O_CLOEXEC), 0);
-  posix_spawn_file_actions_t fa;
-  TEST_COMPARE (posix_spawn_file_actions_init (&fa), 0);
-  TEST_COMPARE (posix_spawn_file_actions_adddup2 (&fa, fds[1],
-						  STDOUT_FILENO), 0);
-  if (dir != NULL)
-    {
-      TEST_COMPARE (posix_spawn_file_actions_addchdir_np (&fa, dir), 0);
-      TEST_COMPARE (posix_spawn_file_actions_addclosefrom_np (&fa, 3), 0);
-    }
-  *child = xspawn_restart (flags, &fa, attr, mode, arg);
-  TEST_COMPARE (posix_spawn_file_actions_destroy (&fa), 0);
-  xclose (fds[1]);
-
-  static char buf[4096];
-  size_t total = 0;
-  while (total < sizeof (buf) - 1)
-    {
-      ssize_t n = read (fds[0], buf + total, sizeof (buf) - 1 - total);
-      if (n < 0)
-	FAIL_EXIT1 ("read: %m");
-      if (n == 0)
-	break;
-      total += n;
-    }
-  buf[total] = '\0';
-  xclose (fds[0]);
-  return buf;
-}
-
-/* Spawn a program that does not exist with ATTR, which has
-   POSIX_SPAWN_AUTOREAP, and check that the spawn fails with ENOENT and
-   returns only once the failed child has closed the write end of the
-   pipe FDS, which it inherited: after the caller closes its own, poll
-   sees POLLHUP at once.  Close FDS.  I numbers the attempt.  */
-static inline void
-check_failed_exec_pipe (const posix_spawnattr_t *attr, int fds[2], int i)
-{
-  char *args[] = { (char *) "/nonexistent/tst-spawn-autoreap", NULL };
-  PID_T_TYPE child = -1;
-  TEST_COMPARE (POSIX_SPAWN (&child, args[0], NULL, attr, args, environ),
-		ENOENT);
-  TEST_COMPARE (child, -1);
-  xclose (fds[1]);
-  struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
-  int r = poll (&pfd, 1, 0);
-  if (r != 1 || !(pfd.revents & POLLHUP))
-    FAIL_EXIT1 ("failed exec %d: the spawn returned while the child still"
-		" held the pipe (poll %d, revents %#x)", i, r, pfd.revents);
-  xclose (fds[0]);
 }
 
 #endif /* tst-spawn-autoreap.h */
