@@ -158,7 +158,7 @@ do_test_resetids_subprocess (void *closure)
       printf ("info: seteuid (%d): %m, not checked\n", (int) euid);
       return;
     }
-  if (access (restart_argv[0], X_OK) != 0)
+  if (faccessat (AT_FDCWD, restart_argv[0], X_OK, AT_EACCESS) != 0)
     {
       printf ("info: %s not executable as user %d (%m), not checked\n",
 	      restart_argv[0], (int) euid);

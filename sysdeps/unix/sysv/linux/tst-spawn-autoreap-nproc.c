@@ -133,10 +133,17 @@ do_test_nproc (void *closure)
 	 execute the test program.  */
       const uid_t nobody = 65534;
       if (setgid (nobody) != 0 || setuid (nobody) != 0)
-	FAIL_UNSUPPORTED ("can not switch to user %d: %m", (int) nobody);
+	{
+	  printf ("info: can not switch to user %d (%m), not checked\n",
+		  (int) nobody);
+	  return;
+	}
       if (access (restart_argv[0], X_OK) != 0)
-	FAIL_UNSUPPORTED ("%s not executable as user %d: %m",
-			  restart_argv[0], (int) nobody);
+	{
+	  printf ("info: %s not executable as user %d (%m), not checked\n",
+		  restart_argv[0], (int) nobody);
+	  return;
+	}
     }
   check_failure (RLIMIT_NPROC, 0, false, EAGAIN);
 }
@@ -163,8 +170,7 @@ do_test (int argc, char *argv[])
   for (int i = 0; i < extra_args; i++)
     big_argv[restart_argc + i] = (char *) "x";
 
-  /* Each part changes its limits or IDs for good.  The second one may
-     be unsupported.  */
+  /* Each part changes its limits or IDs for good.  */
   isolate_in_subprocess (do_test_as, NULL);
   isolate_in_subprocess (do_test_nproc, NULL);
   return 0;
