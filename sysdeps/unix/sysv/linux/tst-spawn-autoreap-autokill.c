@@ -41,7 +41,6 @@
 
 #include <support/check.h>
 #include <support/descriptors.h>
-#include <support/namespace.h>
 #include <support/xunistd.h>
 #include <tst-spawn-autoreap.h>
 #include <tst-spawn-autoreap-state.h>
@@ -320,6 +319,16 @@ do_test (int argc, char *argv[])
   check_spawn_fails (POSIX_SPAWN_PIDFD_AUTOKILL | POSIX_SPAWN_NO_NEW_PRIVS,
 		     true, NULL, EINVAL);
   check_spawn_fails (POSIX_SPAWN_PIDFD_AUTOKILL, false, NULL, EINVAL);
+  /* Without a place for the pidfd.  */
+  {
+    posix_spawnattr_t attr;
+    TEST_COMPARE (posix_spawnattr_init (&attr), 0);
+    TEST_COMPARE (posix_spawnattr_setflags (&attr, AUTOKILL_FLAGS), 0);
+    TEST_COMPARE (pidfd_spawn (NULL, restart_argv[0], NULL, &attr,
+			       restart_argv, environ), EINVAL);
+    TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
+    wait_no_children ();
+  }
 
   require_autoreap ();
 

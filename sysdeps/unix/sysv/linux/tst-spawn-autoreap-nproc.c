@@ -39,7 +39,6 @@
 
 #include <support/check.h>
 #include <support/descriptors.h>
-#include <support/namespace.h>
 #include <support/xstdio.h>
 #include <support/xunistd.h>
 #include <tst-spawn-autoreap.h>
@@ -52,8 +51,8 @@ static int restart;
   { "restart", no_argument, &restart, 1 },
 
 /* The arguments of the restarted test, then as many "x" as make its
-   helper need a stack of more than the 64 KiB that posix_spawn keeps for
-   the next call.  */
+   helper need a stack of more than 64 KiB, larger than that of any
+   spawn before.  */
 enum { extra_args = 8 * 1024 };
 static char *big_argv[array_length (restart_argv) + extra_args];
 

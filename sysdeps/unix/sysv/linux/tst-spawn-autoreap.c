@@ -19,8 +19,8 @@
 /* An automatically reaped child, whether it exits or is killed, is never
    returned by a wait function and disappears by itself.  Among ordinary
    children, waitpid (-1) returns exactly the ordinary ones.  A SIGCHLD
-   handler is not called for it (tst-spawn-autoreap-stop checks the
-   signals further).  The children it creates are ordinary ones.
+   handler is not called for it.  The children it creates are ordinary
+   ones.
    tst-spawn-autoreap-pidfd runs the same with pidfd_spawn, whose pidfd
    also reports the exit status, and tst-spawn-autoreap-static with the
    test linked statically.  */
