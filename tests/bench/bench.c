@@ -829,6 +829,11 @@ snapshot (struct soak_point *p, int started, double t)
   p->t = t;
   p->children = count_children ();
   count_processes (&p->procs, &p->zombies);
+  /* An autoreaped child shows as Z for a moment while it is released:
+     only zombies that last count (a smoke run's soak point once caught
+     one in passing).  */
+  if (p->zombies > 0)
+    p->zombies = lasting_zombies ();
   p->rss_kib = status_kib ("VmRSS");
   p->slab_kib = meminfo_kib ("Slab");
   p->avail_kib = meminfo_kib ("MemAvailable");
