@@ -98,9 +98,11 @@ static void
 do_test_error (void *closure)
 {
   int error = *(int *) closure;
-  printf ("info: clone3 fails with %s\n", strerror (error));
 #ifdef __NR_clone3
+  printf ("info: clone3 fails with %s\n", strerror (error));
   fail_clone3 (error);
+#else
+  printf ("info: no clone3 system call\n");
 #endif
 
   /* Signals blocked by the caller stay blocked, nothing else is.  */
@@ -154,13 +156,15 @@ do_test (int argc, char *argv[])
     return 0;
 
   set_restart_argv (argc, argv);
-#ifndef __NR_clone3
-  FAIL_UNSUPPORTED ("clone3 is not available on this architecture");
-#endif
 
   /* The seccomp filter can not be removed, so each case runs in its own
-     process.  */
+     process.  Without a clone3 system call, there is nothing to filter:
+     the one case checks the kernel as it is.  */
+#ifdef __NR_clone3
   static const int errors[] = { ENOSYS, EINVAL, E2BIG };
+#else
+  static const int errors[] = { ENOSYS };
+#endif
   for (size_t e = 0; e < array_length (errors); e++)
     isolate_in_subprocess (do_test_error, (void *) &errors[e]);
 

@@ -21,14 +21,16 @@
    signal, sends no SIGCHLD to the parent, while an ordinary child's
    does.  Stopping or continuing it still sends SIGCHLD, with si_code
    CLD_STOPPED or CLD_CONTINUED, as for any child, and not if the parent
-   set SA_NOCLDSTOP.  (Whether waitid with WSTOPPED or WCONTINUED
-   reports the child depends on the kernel, as for the other wait
-   functions after execve, so it is not checked.)  */
+   set SA_NOCLDSTOP.  A wait with WUNTRACED or WCONTINUED reports these
+   changes exactly when the kernel counts the child as a running child
+   after execve (see tst-spawn-autoreap.c), and never its
+   termination.  */
 
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -119,19 +121,67 @@ do_test_exit (void)
   TEST_COMPARE (status, 0);
 }
 
-/* SIGCHLD with CLD_STOPPED and CLD_CONTINUED, a few times over.  */
+/* Check what waitpid (PID, ..., OPTIONS | WNOHANG) returns for the
+   child PID, which has just stopped or continued: if RUNNING (waitpid
+   counted the running child), PID with a status for which CHECK is
+   true, and ECHILD otherwise.  */
+static void
+expect_wait (pid_t pid, int options, bool running, int (*check) (int))
+{
+  int status = 0;
+  errno = 0;
+  pid_t r = waitpid (pid, &status, options | WNOHANG);
+  if (running)
+    {
+      TEST_COMPARE (r, pid);
+      TEST_VERIFY (check (status));
+    }
+  else
+    {
+      TEST_COMPARE (r, -1);
+      TEST_COMPARE (errno, ECHILD);
+    }
+}
+
+static int
+is_stopped (int status)
+{
+  return WIFSTOPPED (status) && WSTOPSIG (status) == SIGSTOP;
+}
+
+static int
+is_continued (int status)
+{
+  return WIFCONTINUED (status);
+}
+
+/* SIGCHLD with CLD_STOPPED and CLD_CONTINUED, a few times over, and
+   wait reports of the same where the kernel counts the child as
+   running.  */
 static void
 do_test_notify (void)
 {
   printf ("info: stopped and continued\n");
 
   pid_t pid = spawn_paused ();
+  errno = 0;
+  pid_t r = waitpid (pid, NULL, WNOHANG);
+  if (r != 0)
+    {
+      TEST_COMPARE (r, -1);
+      TEST_COMPARE (errno, ECHILD);
+    }
+  bool running = r == 0;
+  printf ("info: wait %s the child after execve\n",
+	  running ? "counts" : "ignores");
   for (int i = 0; i < 3; i++)
     {
       TEST_COMPARE (kill (pid, SIGSTOP), 0);
       expect_sigchld (pid, CLD_STOPPED, SIGSTOP);
+      expect_wait (pid, WUNTRACED, running, is_stopped);
       TEST_COMPARE (kill (pid, SIGCONT), 0);
       expect_sigchld (pid, CLD_CONTINUED, SIGCONT);
+      expect_wait (pid, WCONTINUED, running, is_continued);
     }
   kill_child (pid);
 }

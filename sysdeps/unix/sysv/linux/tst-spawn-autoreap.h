@@ -254,15 +254,11 @@ require_autoreap (void)
   /* The kernel reaps the probe's child, but only once it has exited,
      which may not be yet.  */
   wait_no_children ();
-  if (!supported)
-    {
-      if (SPAWN_USES_CLONE3)
-	check_autoreap_enotsup ();
-      FAIL_UNSUPPORTED ("kernel does not support CLONE_AUTOREAP");
-    }
-  if (!SPAWN_USES_CLONE3)
+  if (!supported || !SPAWN_USES_CLONE3)
     {
       check_autoreap_enotsup ();
+      if (!supported)
+	FAIL_UNSUPPORTED ("kernel does not support CLONE_AUTOREAP");
       FAIL_UNSUPPORTED ("posix_spawn does not use clone3 on this"
 			" architecture");
     }
