@@ -54,7 +54,7 @@ $(obj)/config.status:
 
 build: src $(obj)/config.status
 	@$(stage) build "build glibc" \
-	  "about 10 min from scratch on 2 cores, seconds when up to date" \
+	  "6 to 22 min from scratch on 2 cores, seconds when up to date" \
 	  $(glibc-make) -j$(JOBS)
 
 install: build
