@@ -1,0 +1,140 @@
+/* What the benchmark reads from /proc: one helper for the figures of
+   /proc/self/status, /proc/meminfo and /proc/slabinfo, and the counts
+   of descriptors, processes, zombies and children.  */
+
+#include "bench.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Return the first number on the line of PATH that starts with KEY
+   followed by ':' or a blank ("VmRSS" in /proc/self/status, "Slab" in
+   /proc/meminfo, "task_struct" in /proc/slabinfo, whose first number
+   is the count of objects in use), or -1 if there is none or PATH can
+   not be read (/proc/slabinfo needs root).  */
+long
+proc_number (const char *path, const char *key)
+{
+  FILE *f = fopen (path, "re");
+  if (f == NULL)
+    return -1;
+  char line[512];
+  long v = -1;
+  size_t len = strlen (key);
+  while (v < 0 && fgets (line, sizeof line, f) != NULL)
+    if (strncmp (line, key, len) == 0
+	&& (line[len] == ':' || line[len] == ' ' || line[len] == '\t'))
+      v = strtol (line + len + 1, NULL, 10);
+  fclose (f);
+  return v;
+}
+
+/* The number of our open descriptors.  */
+int
+count_fds (void)
+{
+  DIR *d = opendir ("/proc/self/fd");
+  if (d == NULL)
+    die ("/proc/self/fd: %m");
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir (d)) != NULL)
+    n += e->d_name[0] != '.';
+  closedir (d);
+  return n - 1;			/* Not the directory's own descriptor.  */
+}
+
+/* Count the processes in the system and those of them that are zombies.
+   A process may vanish while it is read: it is then not counted.  */
+void
+count_processes (int *procs, int *zombies)
+{
+  DIR *d = opendir ("/proc");
+  if (d == NULL)
+    die ("/proc: %m");
+  *procs = *zombies = 0;
+  struct dirent *e;
+  while ((e = readdir (d)) != NULL)
+    {
+      if (e->d_name[0] < '1' || e->d_name[0] > '9')
+	continue;
+      char path[300], buf[512];
+      snprintf (path, sizeof path, "/proc/%s/stat", e->d_name);
+      int fd = open (path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+	continue;
+      ssize_t n = read (fd, buf, sizeof buf - 1);
+      close (fd);
+      if (n <= 0)
+	continue;
+      buf[n] = '\0';
+      char *p = strrchr (buf, ')');
+      if (p == NULL || p[1] != ' ')
+	continue;
+      ++*procs;
+      *zombies += p[2] == 'Z';
+    }
+  closedir (d);
+}
+
+/* Zombies in the system once things have settled: an autoreaped child
+   shows as Z for a moment while it is released, and the VM's init reaps
+   the double fork's orphans a little after they exit, so only a zombie
+   that is still there after a second counts.  */
+int
+lasting_zombies (void)
+{
+  int procs, zombies;
+  for (int i = 0; i < 100; i++)
+    {
+      count_processes (&procs, &zombies);
+      if (zombies == 0)
+	break;
+      usleep (10000);
+    }
+  return zombies;
+}
+
+/* The number of our live children (of all threads).  */
+int
+count_children (void)
+{
+  DIR *d = opendir ("/proc/self/task");
+  if (d == NULL)
+    die ("/proc/self/task: %m");
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir (d)) != NULL)
+    {
+      if (e->d_name[0] == '.')
+	continue;
+      char path[300];
+      snprintf (path, sizeof path, "/proc/self/task/%s/children", e->d_name);
+      FILE *f = fopen (path, "re");
+      if (f == NULL)
+	continue;
+      int pid;
+      while (fscanf (f, "%d", &pid) == 1)
+	n++;
+      fclose (f);
+    }
+  closedir (d);
+  return n;
+}
+
+/* Wait until we have no child left, however it is reaped.  */
+void
+wait_children_gone (void)
+{
+  double deadline = now () + 300;
+  while (count_children () > 0)
+    {
+      if (now () > deadline)
+	die ("children still there after 300 s");
+      usleep (1000);
+    }
+}
