@@ -86,7 +86,8 @@ check-one: install vm
 	@test -n "$(T)" || { echo "usage: make check-one T=SUBDIR/TEST [K=host|vm]" >&2; exit 2; }
 	@tests/check/one $(K) $(T)
 
-# The benchmark: 6 to 12 min under TCG on a quiet host, most of it the soak.
+# The benchmark: 6 to 12 min under TCG on a quiet host, most of it the
+# soak, then 5.5 min again under -icount (docs/bench.md).
 # BENCH_ARGS=-s is the smoke run; -k 1000000 soaks a million children.
 bench: install vm
 	@tests/bench/run $(BENCH_ARGS)
