@@ -61,10 +61,8 @@ static int restart;
 static int
 spawn_sleeper (int *child, short int flags, bool pidfd, const char *path)
 {
-  char *args[restart_argc + 1];
-  for (int i = 0; i < restart_argc; i++)
-    args[i] = restart_argv[i];
-  args[restart_argc] = NULL;
+  char *args[restart_argc + 3];
+  make_restart_args (args, NULL, NULL);
   if (path != NULL)
     args[0] = (char *) path;
   posix_spawnattr_t attr;

@@ -16,46 +16,31 @@
    License along with the GNU C Library; if not, see
    <https://www.gnu.org/licenses/>.  */
 
-
 /* The failed child is gone when posix_spawn returns the error, in
-   longer runs than tst-spawn-autoreap-exec and tst-spawn-cgroup-autoreap
-   make: 300 failed spawns in a row, each returning only once the child
-   has closed a pipe that it inherited; 100 more with the caller on one
-   CPU with SCHED_FIFO and the child with SCHED_OTHER, so that the
-   caller, once the failing child lets it resume, always runs before the
-   child can go on with its exit (needs privileges); and 300 into a new
-   cgroup, which can be removed at once each time (needs a writable
-   cgroup v2 hierarchy), alternating posix_spawn and pidfd_spawn.  */
+   longer runs than tst-spawn-autoreap-exec makes: 300 failed spawns in
+   a row, each returning only once the child has closed a pipe that it
+   inherited; 100 more with the caller on one CPU with SCHED_FIFO and
+   the child with SCHED_OTHER, so that the caller, once the failing
+   child lets it resume, always runs before the child can go on with
+   its exit (needs privileges).  tst-spawn-cgroup-autoreap-stress makes
+   failed spawns into a cgroup.  */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <support/check.h>
 #include <support/descriptors.h>
-#include <support/support.h>
-#include <support/temp_file.h>
-#include <support/xstdio.h>
 #include <support/xunistd.h>
 #include <tst-spawn-autoreap.h>
 #include <tst-spawn-autoreap-spawn.h>
-
-#ifndef CGROUP2_SUPER_MAGIC
-# define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
 
 enum
 {
   pipe_failures = 300,
   preempt_failures = 100,
-  cgroup_failures = 300,
 };
 
 /* Spawn a program that does not exist COUNT times with ATTR, which has
@@ -122,86 +107,6 @@ do_test_preempt (void)
   TEST_COMPARE (sched_setscheduler (0, SCHED_OTHER, &param), 0);
 }
 
-/* Return the path of a new cgroup v2 group below the one of the
-   process, or NULL if none can be created.  The group is removed at
-   exit if it still exists.  */
-static char *
-create_cgroup (void)
-{
-  struct statfs fs;
-  if (statfs ("/sys/fs/cgroup", &fs) != 0 || fs.f_type != CGROUP2_SUPER_MAGIC)
-    {
-      printf ("info: no cgroup v2 hierarchy at /sys/fs/cgroup\n");
-      return NULL;
-    }
-  FILE *f = xfopen ("/proc/self/cgroup", "re");
-  char *cgroup = NULL;
-  char *line = NULL;
-  size_t linesiz = 0;
-  while (cgroup == NULL && xgetline (&line, &linesiz, f) > 0)
-    if (strncmp (line, "0::", 3) == 0)
-      {
-	line[strcspn (line, "\n")] = '\0';
-	cgroup = xasprintf ("/sys/fs/cgroup%s%stst-spawn-autoreap-%d",
-			    line + 3, strcmp (line + 3, "/") == 0 ? "" : "/",
-			    (int) getpid ());
-      }
-  xfclose (f);
-  free (line);
-  if (cgroup == NULL)
-    printf ("info: the process is in no cgroup v2 group\n");
-  else if (mkdir (cgroup, 0755) != 0)
-    {
-      if (errno != EACCES && errno != EPERM && errno != EROFS)
-	FAIL_EXIT1 ("mkdir (%s): %m", cgroup);
-      printf ("info: cannot create a cgroup v2 group: %m\n");
-      free (cgroup);
-      cgroup = NULL;
-    }
-  else
-    add_temp_file (cgroup);
-  return cgroup;
-}
-
-static void
-do_test_cgroup (void)
-{
-  printf ("info: %d failed execs into a cgroup, each removable on return\n",
-	  cgroup_failures);
-
-  char *cgpath = create_cgroup ();
-  if (cgpath == NULL)
-    {
-      printf ("info: case skipped\n");
-      return;
-    }
-
-  posix_spawnattr_t attr;
-  TEST_COMPARE (posix_spawnattr_init (&attr), 0);
-  TEST_COMPARE (posix_spawnattr_setflags (&attr, POSIX_SPAWN_AUTOREAP
-					  | POSIX_SPAWN_SETCGROUP), 0);
-  char *args[] = { (char *) "/nonexistent/tst-spawn-autoreap", NULL };
-  for (int i = 0; i < cgroup_failures; i++)
-    {
-      int cgfd = xopen (cgpath, O_DIRECTORY | O_RDONLY | O_CLOEXEC, 0);
-      TEST_COMPARE (posix_spawnattr_setcgroup_np (&attr, cgfd), 0);
-      int child = -1;
-      int r = (i % 2 == 0
-	       ? posix_spawn (&child, args[0], NULL, &attr, args, environ)
-	       : pidfd_spawn (&child, args[0], NULL, &attr, args, environ));
-      TEST_COMPARE (r, ENOENT);
-      TEST_COMPARE (child, -1);
-      xclose (cgfd);
-      if (rmdir (cgpath) != 0)
-	FAIL_EXIT1 ("failed exec %d: rmdir (%s) right after %s: %m", i,
-		    cgpath, i % 2 == 0 ? "posix_spawn" : "pidfd_spawn");
-      xmkdir (cgpath, 0755);
-    }
-  TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
-  wait_no_children ();
-  free (cgpath);
-}
-
 static int
 do_test (void)
 {
@@ -210,7 +115,6 @@ do_test (void)
   struct support_descriptors *descriptors = support_descriptors_list ();
   do_test_pipe ();
   do_test_preempt ();
-  do_test_cgroup ();
   support_descriptors_check (descriptors);
   support_descriptors_free (descriptors);
 

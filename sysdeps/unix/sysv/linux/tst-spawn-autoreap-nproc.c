@@ -165,7 +165,9 @@ do_test (int argc, char *argv[])
 
   set_restart_argv (argc, argv);
   require_autoreap ();
-  memcpy (big_argv, restart_argv, restart_argc * sizeof (char *));
+  /* The "x" arguments replace the null pointer after the restart
+     arguments; the static array's last element stays null.  */
+  make_restart_args (big_argv, NULL, NULL);
   for (int i = 0; i < extra_args; i++)
     big_argv[restart_argc + i] = (char *) "x";
 

@@ -34,13 +34,7 @@ spawn_restart (PID_T_TYPE *child, short int flags,
 	       const char *mode, const char *arg)
 {
   char *args[restart_argc + 3];
-  int argc = 0;
-  for (int i = 0; i < restart_argc; i++)
-    args[argc++] = restart_argv[i];
-  args[argc++] = (char *) mode;
-  if (arg != NULL)
-    args[argc++] = (char *) arg;
-  args[argc] = NULL;
+  make_restart_args (args, mode, arg);
 
   posix_spawnattr_t own;
   if (attr == NULL)
@@ -129,30 +123,26 @@ pidfd_exit_status (int pidfd)
   FAIL_EXIT1 ("PIDFD_GET_INFO reports no exit status");
 }
 
-/* Start the test program as "--restart MODE ARG" with FLAGS and ATTR
-   (may be NULL) and its standard output on a pipe, store the child in
-   *CHILD, and return everything the child writes there until it exits.
-   With DIR, the child also changes to DIR and closes every descriptor
-   from 3 on.  The string stays valid until the next call.  */
-static inline char *
-spawn_output (PID_T_TYPE *child, short int flags, posix_spawnattr_t *attr,
-	      const char *dir, const char *mode, const char *arg)
+/* Create a pipe in FDS, and in *FA file actions that make it the
+   standard output of the child.  The caller destroys *FA and passes
+   FDS to read_pipe.  */
+static inline void
+stdout_to_pipe (posix_spawn_file_actions_t *fa, int fds[2])
 {
-  int fds[2];
-  TEST_COMPARE (pipe2 (fds, O_CLOEXEC), 0);
-  posix_spawn_file_actions_t fa;
-  TEST_COMPARE (posix_spawn_file_actions_init (&fa), 0);
-  TEST_COMPARE (posix_spawn_file_actions_adddup2 (&fa, fds[1],
+  if (pipe2 (fds, O_CLOEXEC) != 0)
+    FAIL_EXIT1 ("pipe2: %m");
+  TEST_COMPARE (posix_spawn_file_actions_init (fa), 0);
+  TEST_COMPARE (posix_spawn_file_actions_adddup2 (fa, fds[1],
 						  STDOUT_FILENO), 0);
-  if (dir != NULL)
-    {
-      TEST_COMPARE (posix_spawn_file_actions_addchdir_np (&fa, dir), 0);
-      TEST_COMPARE (posix_spawn_file_actions_addclosefrom_np (&fa, 3), 0);
-    }
-  *child = xspawn_restart (flags, &fa, attr, mode, arg);
-  TEST_COMPARE (posix_spawn_file_actions_destroy (&fa), 0);
-  xclose (fds[1]);
+}
 
+/* Close the write end of the pipe FDS and return everything written to
+   it until every writer has closed it; close the read end.  The string
+   stays valid until the next call.  */
+static inline char *
+read_pipe (int fds[2])
+{
+  xclose (fds[1]);
   static char buf[4096];
   size_t total = 0;
   while (total < sizeof (buf) - 1)
@@ -167,6 +157,28 @@ spawn_output (PID_T_TYPE *child, short int flags, posix_spawnattr_t *attr,
   buf[total] = '\0';
   xclose (fds[0]);
   return buf;
+}
+
+/* Start the test program as "--restart MODE ARG" with FLAGS and ATTR
+   (may be NULL) and its standard output on a pipe, store the child in
+   *CHILD, and return everything the child writes there until it exits.
+   With DIR, the child also changes to DIR and closes every descriptor
+   from 3 on.  The string stays valid until the next call.  */
+static inline char *
+spawn_output (PID_T_TYPE *child, short int flags, posix_spawnattr_t *attr,
+	      const char *dir, const char *mode, const char *arg)
+{
+  int fds[2];
+  posix_spawn_file_actions_t fa;
+  stdout_to_pipe (&fa, fds);
+  if (dir != NULL)
+    {
+      TEST_COMPARE (posix_spawn_file_actions_addchdir_np (&fa, dir), 0);
+      TEST_COMPARE (posix_spawn_file_actions_addclosefrom_np (&fa, 3), 0);
+    }
+  *child = xspawn_restart (flags, &fa, attr, mode, arg);
+  TEST_COMPARE (posix_spawn_file_actions_destroy (&fa), 0);
+  return read_pipe (fds);
 }
 
 /* Spawn a program that does not exist with ATTR, which has

@@ -24,7 +24,6 @@
    which are this program re-executed, start fast.  It is an xtest
    because of its 10,000 processes.  */
 
-#include <array_length.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -89,12 +88,8 @@ spawn_ordinary (void *closure)
     {
       char status[16];
       snprintf (status, sizeof (status), "%d", i + 1);
-      char *argv[array_length (restart_argv) + 1];
-      int argc;
-      for (argc = 0; restart_argv[argc] != NULL; argc++)
-	argv[argc] = restart_argv[argc];
-      argv[argc++] = status;
-      argv[argc] = NULL;
+      char *argv[restart_argc + 3];
+      make_restart_args (argv, status, NULL);
 
       /* The lock makes the pid known before the waiter can see it.  */
       xpthread_mutex_lock (&ordinary_lock);

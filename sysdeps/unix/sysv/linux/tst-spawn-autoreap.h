@@ -222,6 +222,25 @@ set_restart_argv (int argc, char *argv[])
   restart_argc = i;
 }
 
+/* Store in ARGS, which has room for restart_argc + 3 pointers, the
+   arguments that re-execute the test program as "--restart MODE ARG"
+   (without MODE if it is NULL, without ARG if it is NULL), then a null
+   pointer.  */
+static inline void
+make_restart_args (char **args, const char *mode, const char *arg)
+{
+  int argc = 0;
+  for (int i = 0; i < restart_argc; i++)
+    args[argc++] = restart_argv[i];
+  if (mode != NULL)
+    {
+      args[argc++] = (char *) mode;
+      if (arg != NULL)
+	args[argc++] = (char *) arg;
+    }
+  args[argc] = NULL;
+}
+
 /* Check that posix_spawn with POSIX_SPAWN_AUTOREAP fails with ENOTSUP
    and leaves no process and no descriptor behind, as it must where it
    cannot create autoreaped children.  */

@@ -28,7 +28,6 @@
    the dynamic loader.  */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <spawn.h>
 #include <stdbool.h>
@@ -44,6 +43,7 @@
 #include <support/support.h>
 #include <support/xunistd.h>
 #include <tst-spawn-autoreap.h>
+#include <tst-spawn-autoreap-spawn.h>
 #include <tst-spawn-autoreap-state.h>
 
 /* Nonzero if the program gets called via `exec'.  */
@@ -63,11 +63,8 @@ static int
 spawn_report (short int flags, bool pidfd, int *egid)
 {
   int fds[2];
-  TEST_COMPARE (pipe2 (fds, O_CLOEXEC), 0);
   posix_spawn_file_actions_t fa;
-  TEST_COMPARE (posix_spawn_file_actions_init (&fa), 0);
-  TEST_COMPARE (posix_spawn_file_actions_adddup2 (&fa, fds[1],
-						  STDOUT_FILENO), 0);
+  stdout_to_pipe (&fa, fds);
   posix_spawnattr_t attr;
   TEST_COMPARE (posix_spawnattr_init (&attr), 0);
   TEST_COMPARE (posix_spawnattr_setflags (&attr, flags), 0);
@@ -99,12 +96,8 @@ spawn_report (short int flags, bool pidfd, int *egid)
   TEST_COMPARE (status, 0);
   TEST_COMPARE (posix_spawnattr_destroy (&attr), 0);
   TEST_COMPARE (posix_spawn_file_actions_destroy (&fa), 0);
-  xclose (fds[1]);
 
-  char buf[64] = "";
-  ssize_t n = read (fds[0], buf, sizeof (buf) - 1);
-  TEST_VERIFY (n > 0);
-  xclose (fds[0]);
+  const char *buf = read_pipe (fds);
   int nnp = -1;
   *egid = -1;
   TEST_COMPARE (sscanf (buf, "nnp=%d egid=%d", &nnp, egid), 2);

@@ -29,44 +29,13 @@
 #include <support/check.h>
 #include <support/support.h>
 #include <support/xspawn.h>
-#include <support/xstdio.h>
 #include <support/xthread.h>
 #include <support/xunistd.h>
+#include <tst-spawn-autoreap-state.h>
 
 /* The size of the stacks that posix_spawn keeps (SPAWN_STACK_CACHE_SIZE
    in spawni.c).  */
 #define STACK_SIZE (64 * 1024)
-
-/* Return the number of bytes mapped in the process but for the heap and
-   the main thread's stack, which grow as the test runs; and in
-   *EXEC_STACK whether the main thread's stack is executable.  Adjacent
-   anonymous mappings may be merged into one, so the bytes are counted,
-   not the mappings.  */
-static unsigned long int
-mapped_bytes (bool *exec_stack)
-{
-  FILE *f = xfopen ("/proc/self/maps", "r");
-  char *line = NULL;
-  size_t size = 0;
-  unsigned long int bytes = 0;
-  while (xgetline (&line, &size, f) > 0)
-    {
-      unsigned long int start, end;
-      char perms[5];
-      if (sscanf (line, "%lx-%lx %4s", &start, &end, perms) != 3)
-	FAIL_EXIT1 ("unexpected line in /proc/self/maps: %s", line);
-      if (strstr (line, "[stack]") != NULL)
-	{
-	  if (exec_stack != NULL)
-	    *exec_stack = strchr (perms, 'x') != NULL;
-	}
-      else if (strstr (line, "[heap]") == NULL)
-	bytes += end - start;
-    }
-  free (line);
-  xfclose (f);
-  return bytes;
-}
 
 static char *exit_argv[] =
   { (char *) "sh", (char *) "-c", (char *) "exit 0", NULL };
@@ -118,7 +87,7 @@ static int
 do_test (void)
 {
   bool exec_stack = false;
-  unsigned long int bytes = mapped_bytes (&exec_stack);
+  unsigned long int bytes = mapped_bytes_exec_stack (&exec_stack);
   if (getpagesize () > STACK_SIZE)
     FAIL_UNSUPPORTED ("page size %d: posix_spawn keeps no stack",
 		      getpagesize ());
@@ -127,13 +96,13 @@ do_test (void)
 
   /* The first spawn leaves its stack behind, for the next one.  */
   spawn_and_wait (exit_argv);
-  TEST_COMPARE (mapped_bytes (NULL), bytes + STACK_SIZE);
+  TEST_COMPARE (mapped_bytes (), bytes + STACK_SIZE);
 
   /* The next ones use it: they map nothing more and leave nothing.  */
-  bytes = mapped_bytes (NULL);
+  bytes = mapped_bytes ();
   for (int i = 0; i < 50; i++)
     spawn_and_wait (exit_argv);
-  TEST_COMPARE (mapped_bytes (NULL), bytes);
+  TEST_COMPARE (mapped_bytes (), bytes);
 
   /* Nor does a spawn whose program cannot be executed: it gives the
      stack back, so that the next spawn does not map one.  */
@@ -142,7 +111,7 @@ do_test (void)
   TEST_COMPARE (posix_spawn (&pid, "/nonexistent/program", NULL, NULL,
 			     missing_argv, empty_envp), ENOENT);
   spawn_and_wait (exit_argv);
-  TEST_COMPARE (mapped_bytes (NULL), bytes);
+  TEST_COMPARE (mapped_bytes (), bytes);
 
   /* An argument vector too large for the kept stack gets a stack of its
      own, which is unmapped afterwards, and the kept one stays.  */
@@ -154,24 +123,24 @@ do_test (void)
   spawn_and_wait (big_argv);
   free (big_argv);
   spawn_and_wait (exit_argv);
-  TEST_COMPARE (mapped_bytes (NULL), bytes);
+  TEST_COMPARE (mapped_bytes (), bytes);
 
   /* Spawns from 4 threads at once: a spawn that finds the kept stack
      taken maps one of its own, and every stack but one is unmapped
      afterwards.  The threads' own stacks are those of 4 idle threads
      before them, which glibc keeps for reuse.  */
   run_threads (idle_thread);
-  bytes = mapped_bytes (NULL);
+  bytes = mapped_bytes ();
   run_threads (spawn_thread);
-  TEST_COMPARE (mapped_bytes (NULL), bytes);
+  TEST_COMPARE (mapped_bytes (), bytes);
 
   /* A child of fork inherits the kept stack and uses it.  */
   pid = xfork ();
   if (pid == 0)
     {
-      TEST_COMPARE (mapped_bytes (NULL), bytes);
+      TEST_COMPARE (mapped_bytes (), bytes);
       spawn_and_wait (exit_argv);
-      TEST_COMPARE (mapped_bytes (NULL), bytes);
+      TEST_COMPARE (mapped_bytes (), bytes);
       _exit (0);
     }
   int status;
