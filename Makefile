@@ -87,7 +87,7 @@ check-one: install vm
 	@tests/check/one $(K) $(T)
 
 # The benchmark: 6 to 12 min under TCG on a quiet host, most of it the
-# soak, then 5.5 min again under -icount (docs/bench.md).
+# soak, then 4 to 5.5 min again under -icount (docs/bench.md).
 # BENCH_ARGS=-s is the smoke run; -k 1000000 soaks a million children.
 bench: install vm
 	@tests/bench/run $(BENCH_ARGS)
