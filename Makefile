@@ -101,8 +101,8 @@ dist: src
 	tests/kernel/make-dist
 
 # Too slow for make check: a full glibc build in build/series-check, then
-# an incremental one after each commit of the series (8 min on a quiet
-# machine, 25 min on a loaded one).
+# an incremental one after each commit of the series (25 to 40 min,
+# docs/handover.md).
 check-series: dist
 	@tests/dist/check-series
 
