@@ -16,6 +16,8 @@
 #                   selftest and the glibc tests on it and on Debian's 7.2 (slow)
 #   make check-ports   build for i686, aarch64 and hppa: ABI lists, headers,
 #                   i686's spawn tests on both kernels (slow)
+#   make check-faults  fail each kernel allocation of a spawn in turn on
+#                   check-kernel's Linux 7.2, and soak a million children (slow)
 #
 # See README.md.
 
@@ -112,6 +114,14 @@ check-series: dist
 .PHONY: check-kernel
 check-kernel: install vm
 	@tests/kernel/check
+
+# Too slow for make check: on the Linux 7.2 that check-kernel builds
+# (fault injection is in its configuration), every allocation the kernel
+# makes for a spawn failed in turn, then a soak of 1,000,000 automatically
+# reaped children (tests/faults/run).
+.PHONY: check-faults
+check-faults: install vm
+	@tests/faults/run
 
 # Too slow for make check: glibc for i686, aarch64 and hppa with Debian
 # 12's cross compilers, in build/ports (tests/ports/run).

@@ -1,0 +1,323 @@
+/* The soak of "make check-faults" (tests/faults/run), in the VM on the
+   project's Linux 7.2: COUNT children (1,000,000) started with
+   POSIX_SPAWN_AUTOREAP by THREADS threads (4), the program CHILD
+   (tests/bench/child.c, which exits at once), while another thread
+   loops, 1 ms apart, on waitpid (-1, &status, WNOHANG), which must fail
+   with ECHILD (on a kernel without the project's fix it returns 0 for a
+   child that has executed its program), and on waitid (P_ALL, 0, &info,
+   WEXITED | WNOHANG | __WALL), which counts the children as running but
+   must never return one.  Every tenth of them (100,000) it samples the
+   zombies among our children (only one still a zombie 200 ms later
+   counts: an automatically reaped child is a zombie for a moment while
+   the kernel releases it), our RSS and descriptors, the kernel's
+   unreclaimable slab and its number of tasks, and the rate of that
+   tenth.  Passes if every spawn returned 0; the waits never returned a
+   child and waitpid always failed with ECHILD; no sample saw a lasting
+   zombie; the descriptors never changed; RSS stayed within 1 MiB from the
+   first tenth on (the threads' first samples allocate); once the
+   children are gone, none is left, the kernel has no more tasks than at
+   the start (2 more at most: the VM's own come and go), and its
+   unreclaimable slab grew by at most 32 MiB over the first tenth's (32
+   bytes a child); and the last three tenths were
+   started at least 0.75 times as fast as the first three (the host is
+   shared, so the rate is noisy).  Prints "PASS: ..." or "FAIL: ..." for
+   each, the samples to TABLE as Markdown, and exits 1 if any check
+   failed.
+
+   usage: soak CHILD TABLE [COUNT [THREADS]]  */
+
+#include "../bench/bench.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SAMPLES 11
+
+static char *child_argv[2];
+static long count, step;
+static posix_spawnattr_t attr;
+static atomic_long started, spawn_errors;
+static atomic_int first_error;
+static atomic_long waitpid_calls, waitpid_returned, waitpid_zero;
+static atomic_bool spawning_done;
+
+struct sample
+{
+  long n;
+  double t;
+  int zombies;
+  long rss_kib;
+  int fds;
+  long sunreclaim_kib;
+  int tasks;
+};
+/* By tenths; and once every child is gone.  */
+static struct sample samples[SAMPLES], end_sample;
+static atomic_int nsamples;
+static pthread_mutex_t sample_lock = PTHREAD_MUTEX_INITIALIZER;
+static double t0;
+
+void
+die (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  fputs ("soak: ", stderr);
+  vfprintf (stderr, fmt, ap);
+  fputc ('\n', stderr);
+  va_end (ap);
+  exit (2);
+}
+
+double
+now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* If process PID is a zombie child of ours, return 1.  */
+static int
+our_zombie (int pid)
+{
+  char path[64], buf[512];
+  snprintf (path, sizeof path, "/proc/%d/stat", pid);
+  FILE *f = fopen (path, "re");
+  if (f == NULL)
+    return 0;
+  size_t n = fread (buf, 1, sizeof buf - 1, f);
+  fclose (f);
+  buf[n] = '\0';
+  char *p = strrchr (buf, ')');
+  char state;
+  int ppid;
+  return p != NULL && sscanf (p + 1, " %c %d", &state, &ppid) == 2
+	 && state == 'Z' && ppid == getpid ();
+}
+
+/* The zombies among our children that are still zombies 200 ms after
+   they were first seen.  */
+static int
+lasting_child_zombies (void)
+{
+  int seen[64];
+  int n = 0;
+  DIR *d = opendir ("/proc");
+  if (d == NULL)
+    die ("/proc: %m");
+  struct dirent *e;
+  while ((e = readdir (d)) != NULL && n < 64)
+    if (e->d_name[0] >= '1' && e->d_name[0] <= '9'
+	&& our_zombie (atoi (e->d_name)))
+      seen[n++] = atoi (e->d_name);
+  closedir (d);
+  if (n == 0)
+    return 0;
+  usleep (200000);
+  int lasting = 0;
+  for (int i = 0; i < n; i++)
+    lasting += our_zombie (seen[i]);
+  return lasting;
+}
+
+/* The number of tasks in the system: the total of /proc/loadavg's
+   "running/total".  */
+static int
+count_tasks (void)
+{
+  FILE *f = fopen ("/proc/loadavg", "re");
+  int running, total = -1;
+  if (f == NULL || fscanf (f, "%*s %*s %*s %d/%d", &running, &total) != 2)
+    die ("/proc/loadavg: cannot read the number of tasks");
+  fclose (f);
+  return total;
+}
+
+static void
+fill_sample (struct sample *s, long n)
+{
+  s->n = n;
+  s->t = now () - t0;
+  s->zombies = lasting_child_zombies ();
+  s->rss_kib = proc_number ("/proc/self/status", "VmRSS");
+  s->fds = count_fds ();
+  s->sunreclaim_kib = proc_number ("/proc/meminfo", "SUnreclaim");
+  s->tasks = count_tasks ();
+  fprintf (stderr, "soak: %ld started in %.0f s, %d lasting zombies,"
+	   " RSS %ld KiB, %d descriptors, SUnreclaim %ld KiB, %d tasks\n",
+	   s->n, s->t, s->zombies, s->rss_kib, s->fds, s->sunreclaim_kib,
+	   s->tasks);
+}
+
+/* Sample the tenth that N completes.  */
+static void
+take_sample (long n)
+{
+  pthread_mutex_lock (&sample_lock);
+  fill_sample (&samples[n / step], n);
+  nsamples++;
+  pthread_mutex_unlock (&sample_lock);
+}
+
+static void *
+spawner (void *arg)
+{
+  long i;
+  while ((i = atomic_fetch_add (&started, 1)) < count)
+    {
+      pid_t pid;
+      int ec = posix_spawn (&pid, child_argv[0], NULL, &attr, child_argv,
+			    environ);
+      if (ec != 0 && atomic_fetch_add (&spawn_errors, 1) == 0)
+	first_error = ec;
+      if ((i + 1) % step == 0)
+	take_sample (i + 1);
+    }
+  return NULL;
+}
+
+static void *
+waiter (void *arg)
+{
+  while (!spawning_done)
+    {
+      int status;
+      pid_t r = waitpid (-1, &status, WNOHANG);
+      waitpid_calls++;
+      if (r > 0 && waitpid_returned++ == 0)
+	fprintf (stderr, "soak: waitpid (-1) returned %d\n", (int) r);
+      if (r == 0)
+	waitpid_zero++;
+      siginfo_t info = { 0 };
+      if (waitid (P_ALL, 0, &info, WEXITED | WNOHANG | __WALL) == 0
+	  && info.si_pid != 0 && waitpid_returned++ == 0)
+	fprintf (stderr, "soak: waitid (P_ALL, __WALL) returned %d\n",
+		 (int) info.si_pid);
+      usleep (1000);
+    }
+  return NULL;
+}
+
+/* The rate of the children from sample A to sample B.  */
+static double
+rate (int a, int b)
+{
+  return (samples[b].n - samples[a].n) / (samples[b].t - samples[a].t);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 3)
+    {
+      fputs ("usage: soak CHILD TABLE [COUNT [THREADS]]\n", stderr);
+      return 2;
+    }
+  child_argv[0] = argv[1];
+  count = argc > 3 ? atol (argv[3]) : 1000000;
+  int nthreads = argc > 4 ? atoi (argv[4]) : 4;
+  if (count < 10 || count % 10 != 0 || nthreads < 1 || nthreads > 64)
+    die ("COUNT must be a multiple of 10, THREADS from 1 to 64");
+  step = count / 10;
+  FILE *table = fopen (argv[2], "we");
+  if (table == NULL)
+    die ("%s: %m", argv[2]);
+  if (posix_spawnattr_init (&attr) != 0
+      || posix_spawnattr_setflags (&attr, POSIX_SPAWN_AUTOREAP) != 0)
+    die ("cannot set POSIX_SPAWN_AUTOREAP");
+
+  pthread_t w, t[64];
+  if (pthread_create (&w, NULL, waiter, NULL) != 0)
+    die ("cannot create the waiting thread");
+  t0 = now ();
+  take_sample (0);
+  for (int i = 0; i < nthreads; i++)
+    if (pthread_create (&t[i], NULL, spawner, NULL) != 0)
+      die ("cannot create spawning thread %d", i);
+  for (int i = 0; i < nthreads; i++)
+    pthread_join (t[i], NULL);
+  /* Let the last children go, so that a wait that would return one of
+     them late has the chance to.  */
+  double until = now () + 60;
+  while (count_children () > 0 && now () < until)
+    usleep (10000);
+  sleep (1);
+  spawning_done = true;
+  pthread_join (w, NULL);
+  int left = count_children ();
+  fill_sample (&end_sample, count);
+
+  fprintf (table, "| children started | s | children/s in the tenth |"
+	   " lasting zombies | RSS (KiB) | descriptors | SUnreclaim (KiB) |"
+	   " tasks |\n| -: | -: | -: | -: | -: | -: | -: | -: |\n");
+  int zombies = 0, fds_changed = 0;
+  long rss_min = samples[1].rss_kib, rss_max = rss_min;
+  for (int i = 0; i < nsamples; i++)
+    {
+      const struct sample *p = &samples[i];
+      fprintf (table, "| %ld | %.0f | %.0f | %d | %ld | %d | %ld | %d |\n",
+	       p->n, p->t, i > 0 ? rate (i - 1, i) : 0.0, p->zombies,
+	       p->rss_kib, p->fds, p->sunreclaim_kib, p->tasks);
+      zombies += samples[i].zombies;
+      fds_changed += samples[i].fds != samples[0].fds;
+      if (i > 0 && samples[i].rss_kib < rss_min)
+	rss_min = samples[i].rss_kib;
+      if (i > 0 && samples[i].rss_kib > rss_max)
+	rss_max = samples[i].rss_kib;
+    }
+  fprintf (table, "| all gone | %.0f | | %d | %ld | %d | %ld | %d |\n",
+	   end_sample.t, end_sample.zombies, end_sample.rss_kib,
+	   end_sample.fds, end_sample.sunreclaim_kib, end_sample.tasks);
+  fclose (table);
+
+  int failed = 0;
+#define CHECK(ok, ...)							\
+  do {									\
+    failed += !(ok);							\
+    printf ("%s: soak: ", (ok) ? "PASS" : "FAIL");			\
+    printf (__VA_ARGS__);						\
+    putchar ('\n');							\
+  } while (0)
+  int last = nsamples - 1;
+  CHECK (nsamples == SAMPLES, "%d samples of %d", nsamples, SAMPLES);
+  CHECK (spawn_errors == 0, "%ld children started with POSIX_SPAWN_AUTOREAP"
+	 " by %d threads in %.0f s; %ld spawns failed%s%s", count, nthreads,
+	 samples[last].t, (long) spawn_errors,
+	 spawn_errors ? ", first with " : "",
+	 spawn_errors ? strerrorname_np (first_error) : "");
+  CHECK (waitpid_returned == 0 && waitpid_zero == 0, "in %ld rounds, waitpid"
+	 " (-1, WNOHANG) and waitid (P_ALL, __WALL) returned %ld children,"
+	 " and waitpid returned 0 %ld times", (long) waitpid_calls,
+	 (long) waitpid_returned, (long) waitpid_zero);
+  CHECK (left == 0 && end_sample.zombies == 0, "once the children were"
+	 " gone: %d left, %d lasting zombies", left, end_sample.zombies);
+  CHECK (end_sample.tasks <= samples[0].tasks + 2, "the kernel has %d"
+	 " tasks at the end, %d at the start (at most 2 more: the VM's own)",
+	 end_sample.tasks, samples[0].tasks);
+  CHECK (end_sample.sunreclaim_kib - samples[1].sunreclaim_kib <= 32768,
+	 "unreclaimable slab from %ld KiB after the first tenth to %ld KiB"
+	 " at the end (at most 32 MiB more)", samples[1].sunreclaim_kib,
+	 end_sample.sunreclaim_kib);
+  CHECK (zombies == 0, "%d lasting zombies over %d samples", zombies,
+	 nsamples);
+  CHECK (fds_changed == 0, "%d descriptors at the start, %d samples"
+	 " differ", samples[0].fds, fds_changed);
+  CHECK (rss_max - rss_min <= 1024, "RSS from %ld to %ld KiB after the"
+	 " first tenth (at most 1024 KiB apart)", rss_min, rss_max);
+  double first = rate (0, 3), end = rate (last - 3, last);
+  CHECK (end >= 0.75 * first, "%.0f children/s over the first %ld, %.0f"
+	 " over the last %ld (%.2f; at least 0.75)", first, 3 * step, end,
+	 3 * step, end / first);
+  return failed > 0;
+}
