@@ -11,11 +11,13 @@
      ENOENT for a missing program; on an error, *PID or *PIDFD are left
      alone;
    - a child that the spawn reported ran its program (tests/faults/child.c
-     writes a byte to a pipe), unless a fault in the child's exec after
-     its point of no return killed it, which the wait status (or, for an
-     automatically reaped child of pidfd_spawn, PIDFD_GET_INFO) shows as
-     a signal: an exit (127 from a child that failed before its exec)
-     means an error was lost; and no byte came from a spawn that failed;
+     writes a byte to a pipe), unless a fault on the child's side killed
+     it in its exec, after the point of no return, or failed its write
+     (exit status 3), as its status shows (the wait status, or
+     PIDFD_GET_INFO on a pidfd for an automatically reaped child, which
+     the gate takes for posix_spawn's): any other exit (127 from a child
+     that failed before its exec) means an error was lost; and no byte
+     came from a spawn that failed;
    - waitpid (-1, WNOHANG) fails with ECHILD at once after a spawn that
      failed or made an automatically reaped child, even one still
      running its program (the project's kernel fix); the child is gone
@@ -39,9 +41,9 @@
    Each kind of fault (failslab, fail_page_alloc, ...) decrements its
    debugfs "times" for every fault it injects: a spawn that leaves them
    all unchanged met none.  They start at 1000000000 here, with a
-   probability of 0 (nothing fails by chance) and no messages; sleeping
-   and order-0 allocations are not exempt.  Every spawn is bounded in
-   time by a watchdog thread.
+   probability of 0 (nothing fails by chance) and no messages; sleeping,
+   order-0 and highmem allocations (user memory) are not exempt.  Every
+   spawn is bounded in time by a watchdog thread.
 
    usage: sweep CHILD CHILD-WAIT TABLE [SHAPE...]
      CHILD, CHILD-WAIT  tests/faults/child.c built without and with -DWAIT;
@@ -251,6 +253,7 @@ setup_fault_injection (void)
   set_knob ("failslab/ignore-gfp-wait", "N");
   set_knob ("fail_page_alloc/ignore-gfp-wait", "N");
   set_knob ("fail_page_alloc/min-order", "0");
+  set_knob ("fail_page_alloc/ignore-gfp-highmem", "N");
   /* Every kind of fault that fail-nth can inject (failslab,
      fail_page_alloc, and whatever else the kernel has): counted, silent,
      never by chance.  */
@@ -342,6 +345,9 @@ wait_children_gone (char *why, size_t size)
 static sem_t gate_go, gate_done;
 static unsigned int gate_n;
 static char gate_error[200];
+/* A pidfd for the child, taken while it waits at the gate: it gives
+   the exit status of a child that posix_spawn reaps automatically.  */
+static int gate_pidfd = -1;
 
 static void
 open_gate (void)
@@ -373,6 +379,9 @@ open_gate (void)
       if (pid == 0)
 	usleep (500);
     }
+  gate_pidfd = pidfd_open (pid, 0);
+  if (gate_pidfd < 0)
+    snprintf (gate_error, sizeof gate_error, "pidfd_open: %m");
   if (gate_n > 0)
     {
       char path[64], num[16];
@@ -549,14 +558,15 @@ child_ran (void)
 
 /* Wait until the child that PIDFD refers to has written its byte or
    terminated (a fault may kill it in its exec), at most WAIT_S seconds;
-   return whether it wrote the byte.  */
-static bool
-child_ran_or_died (int pidfd)
+   store in O whether it wrote the byte.  */
+static void
+child_ran_or_died (int pidfd, struct outcome *o)
 {
   struct pollfd p[2] = { { .fd = report_fd, .events = POLLIN },
 			 { .fd = pidfd, .events = POLLIN } };
-  poll (p, 2, WAIT_S * 1000);
-  return child_ran ();
+  if (poll (p, 2, WAIT_S * 1000) < 1)
+    fail_why (o, "the child neither ran nor terminated in %d s", WAIT_S);
+  o->ran = child_ran ();
 }
 
 /* Store in O the exit status of the terminated, automatically reaped
@@ -681,10 +691,12 @@ spawn_once (struct setup *st, unsigned int n, const struct snapshot *before,
      collect.  */
   if (o->ec == 0 && (s->how & BLOCK))
     {
-      o->ran = child_ran_or_died (pidfd);
+      child_ran_or_died (pidfd, o);
       if (waitpid (-1, &status, WNOHANG) != -1 || errno != ECHILD)
 	fail_why (o, "waitpid (-1, WNOHANG) beside the running child did"
 		  " not fail with ECHILD");
+      if (!o->ran)
+	pidfd_status (pidfd, o);
       if (close (pidfd) != 0)
 	fail_why (o, "close of the pidfd: %m");
       pidfd = -1;
@@ -726,6 +738,13 @@ spawn_once (struct setup *st, unsigned int n, const struct snapshot *before,
   char why[200];
   if (!wait_children_gone (why, sizeof why))
     fail_why (o, "%s", why);
+  if (gate_pidfd >= 0)
+    {
+      if (o->ec == 0 && !o->have_status)
+	pidfd_status (gate_pidfd, o);
+      close (gate_pidfd);
+      gate_pidfd = -1;
+    }
   if (!(s->how & BLOCK))
     o->ran = child_ran ();
   if (child_ran ())
@@ -758,7 +777,10 @@ spawn_once (struct setup *st, unsigned int n, const struct snapshot *before,
 	 may kill it.  */
       if (o->faults == 0 || !st->child_side)
 	fail_why (o, "returned 0 but the child never ran its program");
-      else if (o->have_status && !WIFSIGNALED (o->status))
+      else if (!o->have_status)
+	fail_why (o, "returned 0 for a child that did not run, whose status"
+		  " is not known");
+      else if (!WIFSIGNALED (o->status) && o->status != W_EXITCODE (3, 0))
 	fail_why (o, "returned 0 for a child that exited with status %d"
 		  " before its program ran (an error lost?)",
 		  WEXITSTATUS (o->status));
@@ -809,7 +831,7 @@ sweep (const struct shape *s, bool child_side, FILE *table)
   take_snapshot (&before);
 
   int counts[4096] = { 0 };	/* By error number; 0: success.  */
-  int ran = 0, killed = 0, unknown = 0, injected = 0, clean = 0;
+  int ran = 0, killed = 0, nowrite = 0, injected = 0, clean = 0;
   unsigned int n, last = 0;
   double t0 = now ();
   for (n = 1; ok && n <= MAX_N && clean < CLEAN_RUNS; n++)
@@ -833,9 +855,11 @@ sweep (const struct shape *s, bool child_side, FILE *table)
       counts[o.ec < 4096 ? o.ec : 4095]++;
       if (o.ec == 0)
 	{
+	  /* A child that did not run was killed, or exited with 3: its
+	     write failed (the checks allow nothing else).  */
 	  ran += o.ran;
-	  killed += !o.ran && o.have_status;
-	  unknown += !o.ran && !o.have_status;
+	  killed += !o.ran && WIFSIGNALED (o.status);
+	  nowrite += !o.ran && !WIFSIGNALED (o.status);
 	}
     }
   if (ok && clean < CLEAN_RUNS)
@@ -854,12 +878,8 @@ sweep (const struct shape *s, bool child_side, FILE *table)
 		       len > 0 ? ", " : "", strerrorname_np (e) ? : "?",
 		       counts[e]);
   char started[200];
-  if (unknown > 0)
-    snprintf (started, sizeof started, "%d: %d ran, %d did not (status"
-	      " unknown)", counts[0], ran, unknown);
-  else
-    snprintf (started, sizeof started, "%d: %d ran, %d killed", counts[0],
-	      ran, killed);
+  snprintf (started, sizeof started, "%d: %d ran, %d killed, %d could not"
+	    " write", counts[0], ran, killed, nowrite);
   fprintf (table, "| %s | %s | %d | %u | %s | %s | %s | %.1f |\n", s->name,
 	   cur_side, injected, last, len > 0 ? results : "-", started,
 	   ok ? (o.ec == 0 ? "0, ran" : strerrorname_np (o.ec)) : "FAIL",
