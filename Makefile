@@ -16,8 +16,9 @@
 #                   selftest and the glibc tests on it and on Debian's 7.2 (slow)
 #   make check-ports   build for i686, aarch64 and hppa: ABI lists, headers,
 #                   i686's spawn tests on both kernels (slow)
-#   make check-faults  fail each kernel allocation of a spawn in turn on
-#                   check-kernel's Linux 7.2, and soak a million children (slow)
+#   make check-faults  fail each of the kernel's allocations for a spawn in
+#                   turn on check-kernel's Linux 7.2, and soak 1,000,000
+#                   children (slow)
 #
 # See README.md.
 
@@ -116,9 +117,9 @@ check-kernel: install vm
 	@tests/kernel/check
 
 # Too slow for make check: on the Linux 7.2 that check-kernel builds
-# (fault injection is in its configuration), every allocation the kernel
-# makes for a spawn failed in turn, then a soak of 1,000,000 automatically
-# reaped children (tests/faults/run).
+# (fault injection is in its configuration), each of the kernel's slab
+# and page allocations for a spawn failed in turn, then a soak of
+# 1,000,000 automatically reaped children (tests/faults/run).
 .PHONY: check-faults
 check-faults: install vm
 	@tests/faults/run
