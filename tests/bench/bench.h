@@ -49,6 +49,7 @@ struct result
 
 /* proc.c.  */
 long proc_number (const char *path, const char *key);
+int proc_stat (const char *pid, char *state, int *ppid);
 int count_fds (void);
 void count_processes (int *procs, int *zombies);
 int lasting_zombies (void);

@@ -48,6 +48,26 @@ count_fds (void)
   return n - 1;			/* Not the directory's own descriptor.  */
 }
 
+/* Store in *STATE and *PPID the state letter and the parent of process
+   PID (its name in /proc); return 0, or -1 if it can not be read (it
+   may have vanished).  */
+int
+proc_stat (const char *pid, char *state, int *ppid)
+{
+  char path[300], buf[512];
+  snprintf (path, sizeof path, "/proc/%s/stat", pid);
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  ssize_t n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  char *p = strrchr (buf, ')');
+  return p != NULL && sscanf (p + 1, " %c %d", state, ppid) == 2 ? 0 : -1;
+}
+
 /* Count the processes in the system and those of them that are zombies.
    A process may vanish while it is read: it is then not counted.  */
 void
@@ -60,23 +80,13 @@ count_processes (int *procs, int *zombies)
   struct dirent *e;
   while ((e = readdir (d)) != NULL)
     {
-      if (e->d_name[0] < '1' || e->d_name[0] > '9')
-	continue;
-      char path[300], buf[512];
-      snprintf (path, sizeof path, "/proc/%s/stat", e->d_name);
-      int fd = open (path, O_RDONLY | O_CLOEXEC);
-      if (fd < 0)
-	continue;
-      ssize_t n = read (fd, buf, sizeof buf - 1);
-      close (fd);
-      if (n <= 0)
-	continue;
-      buf[n] = '\0';
-      char *p = strrchr (buf, ')');
-      if (p == NULL || p[1] != ' ')
+      char state;
+      int ppid;
+      if (e->d_name[0] < '1' || e->d_name[0] > '9'
+	  || proc_stat (e->d_name, &state, &ppid) != 0)
 	continue;
       ++*procs;
-      *zombies += p[2] == 'Z';
+      *zombies += state == 'Z';
     }
   closedir (d);
 }

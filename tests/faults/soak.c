@@ -93,19 +93,11 @@ now (void)
 static int
 our_zombie (int pid)
 {
-  char path[64], buf[512];
-  snprintf (path, sizeof path, "/proc/%d/stat", pid);
-  FILE *f = fopen (path, "re");
-  if (f == NULL)
-    return 0;
-  size_t n = fread (buf, 1, sizeof buf - 1, f);
-  fclose (f);
-  buf[n] = '\0';
-  char *p = strrchr (buf, ')');
-  char state;
+  char name[16], state;
   int ppid;
-  return p != NULL && sscanf (p + 1, " %c %d", &state, &ppid) == 2
-	 && state == 'Z' && ppid == getpid ();
+  snprintf (name, sizeof name, "%d", pid);
+  return proc_stat (name, &state, &ppid) == 0 && state == 'Z'
+	 && ppid == getpid ();
 }
 
 /* The zombies among our children that are still zombies 200 ms after
