@@ -1,50 +1,64 @@
 /* The soak of "make check-faults" (tests/faults/run), in the VM on the
    project's Linux 7.2: COUNT children (1,000,000) started with
    POSIX_SPAWN_AUTOREAP by THREADS threads (4), the program CHILD
-   (tests/bench/child.c, which exits at once), while another thread
-   loops, 10 ms apart, on waitpid (-1, &status, WNOHANG), which must fail
-   with ECHILD (on a kernel without the project's fix it returns 0 for a
-   child that has executed its program), and on waitid (P_ALL, 0, &info,
-   WEXITED | WNOHANG | __WALL), which counts the children as running but
-   must never return one.  Every tenth of them (100,000) it samples the
+   (tests/bench/child.c, which exits at once), half of the threads with
+   posix_spawn and half with pidfd_spawn.  Each thread keeps at most
+   WINDOW (16) of its children alive: it holds a pidfd for each (pidfd_open
+   after posix_spawn) and, with WINDOW alive, waits for one of them to
+   poll readable, as a caller that starts helpers and does not wait for
+   them has some bound.  Without one (WINDOW 0) the children start faster
+   than they exit and pile up in exit (docs/faults.md), and the rate
+   measures that backlog.  Meanwhile another thread loops, 10 ms apart,
+   on waitpid (-1, &status, WNOHANG), which must fail with ECHILD (on a
+   kernel without the project's fix it returns 0 for a child that has
+   executed its program), and on waitid (P_ALL, 0, &info, WEXITED |
+   WNOHANG | __WALL), which counts the children as running but must
+   never return one.  Every tenth of them (100,000) it samples the
    zombies among our children (only one still a zombie 200 ms later
    counts: an automatically reaped child is a zombie for a moment while
-   the kernel releases it), our RSS and descriptors, the kernel's
-   unreclaimable slab, task_structs in use and number of tasks, and the
-   rate of that tenth.  Passes if every spawn returned 0; the waits never
-   returned a child and waitpid always failed with ECHILD; no sample saw
-   a lasting
-   zombie; the descriptors never changed; RSS stayed within 1 MiB from the
-   first tenth on (the threads' first samples allocate); once the
-   children are gone, none is left, and the kernel has no more tasks
-   than at the start (2 more at most: the VM's own come and go); and the last three tenths were
-   started at least 0.75 times as fast as the first three (the host is
-   shared, so the rate is noisy).  A soak where no spawn returns for 60 s
-   fails at once.  Prints "PASS: ..." or "FAIL: ..." for
-   each, the samples to TABLE as Markdown, and exits 1 if any check
-   failed.
+   the kernel releases it), our live children, RSS and descriptors, the
+   kernel's unreclaimable slab, task_structs in use and number of tasks,
+   and the rate of that tenth.  Passes if every spawn returned 0; the
+   waits never returned a child and waitpid always failed with ECHILD;
+   no sample saw a lasting zombie; no sample saw more than 2 * THREADS *
+   WINDOW live children (a child's pidfd polls readable a moment before
+   the kernel releases it) or more descriptors than THREADS * WINDOW
+   above the start; RSS stayed within 1 MiB from the first tenth on (the
+   threads' first samples allocate); once the children are gone, none is
+   left, the descriptors are those of the start, and the kernel has no
+   more tasks than at the start (2 more at most: the VM's own come and
+   go); and the last three tenths were started at least 0.75 times as
+   fast as the first three (the host is shared, so the rate is noisy).
+   A soak where no spawn returns, or no child exits, for 60 s fails at
+   once.  Prints "PASS: ..." or "FAIL: ..." for each, the samples to
+   TABLE as Markdown, and exits 1 if any check failed.
 
-   usage: soak CHILD TABLE [COUNT [THREADS]]  */
+   usage: soak CHILD TABLE [COUNT [THREADS [WINDOW]]]  */
 
 #include "../bench/bench.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define SAMPLES 11
+#define MAX_WINDOW 256
 
 static char *child_argv[2];
 static long count, step;
+static int window;
 static posix_spawnattr_t attr;
 static atomic_long started, spawn_errors;
 static atomic_int first_error;
@@ -57,6 +71,7 @@ struct sample
   long n;
   double t;
   int zombies;
+  int children;
   long rss_kib;
   int fds;
   long sunreclaim_kib;
@@ -144,15 +159,17 @@ fill_sample (struct sample *s, long n)
   s->n = n;
   s->t = now () - t0;
   s->zombies = lasting_child_zombies ();
+  s->children = count_children ();
   s->rss_kib = proc_number ("/proc/self/status", "VmRSS");
   s->fds = count_fds ();
   s->sunreclaim_kib = proc_number ("/proc/meminfo", "SUnreclaim");
   s->task_structs = proc_number ("/proc/slabinfo", "task_struct");
   s->tasks = count_tasks ();
   fprintf (stderr, "soak: %ld started in %.0f s, %d lasting zombies,"
-	   " RSS %ld KiB, %d descriptors, SUnreclaim %ld KiB, %ld"
-	   " task_structs, %d tasks\n", s->n, s->t, s->zombies, s->rss_kib,
-	   s->fds, s->sunreclaim_kib, s->task_structs, s->tasks);
+	   " %d children, RSS %ld KiB, %d descriptors, SUnreclaim %ld KiB,"
+	   " %ld task_structs, %d tasks\n", s->n, s->t, s->zombies,
+	   s->children, s->rss_kib, s->fds, s->sunreclaim_kib,
+	   s->task_structs, s->tasks);
 }
 
 /* Sample the tenth that N completes.  */
@@ -165,20 +182,72 @@ take_sample (long n)
   pthread_mutex_unlock (&sample_lock);
 }
 
+/* Wait until at least one of the *N pidfds in FDS polls readable (its
+   child has exited), close those that do and take them out of FDS.  A
+   child that has not exited in 60 s fails the soak at once.  */
+static void
+wait_for_exit (int *fds, int *n)
+{
+  struct pollfd p[MAX_WINDOW];
+  for (int i = 0; i < *n; i++)
+    p[i] = (struct pollfd) { .fd = fds[i], .events = POLLIN };
+  int r;
+  while ((r = poll (p, *n, 60000)) < 0 && errno == EINTR)
+    ;
+  if (r < 0)
+    die ("poll: %m");
+  if (r == 0)
+    {
+      printf ("FAIL: soak: none of %d children exited in 60 s\n", *n);
+      fflush (stdout);
+      _exit (1);
+    }
+  /* From the end, so that the pidfd moved into a freed slot has been
+     looked at already.  */
+  for (int i = *n - 1; i >= 0; i--)
+    if (p[i].revents != 0)
+      {
+	close (fds[i]);
+	fds[i] = fds[--*n];
+      }
+}
+
+/* Thread ARG spawns with pidfd_spawn if ARG is odd, with posix_spawn
+   if it is even.  */
 static void *
 spawner (void *arg)
 {
+  bool use_pidfd = (intptr_t) arg % 2 != 0;
+  int fds[MAX_WINDOW], nfds = 0;
   long i;
   while ((i = atomic_fetch_add (&started, 1)) < count)
     {
+      if (window > 0 && nfds == window)
+	wait_for_exit (fds, &nfds);
       pid_t pid;
-      int ec = posix_spawn (&pid, child_argv[0], NULL, &attr, child_argv,
-			    environ);
+      int pidfd = -1;
+      int ec = (use_pidfd
+		? pidfd_spawn (&pidfd, child_argv[0], NULL, &attr, child_argv,
+			       environ)
+		: posix_spawn (&pid, child_argv[0], NULL, &attr, child_argv,
+			       environ));
       if (ec != 0 && atomic_fetch_add (&spawn_errors, 1) == 0)
 	first_error = ec;
+      /* The kernel hands out PIDs in turn: PID is not another process's
+	 before some 32,000 more have started.  ESRCH: the child has
+	 gone already.  */
+      if (ec == 0 && !use_pidfd && window > 0
+	  && (pidfd = pidfd_open (pid, 0)) < 0 && errno != ESRCH)
+	die ("pidfd_open: %m");
+      if (pidfd >= 0 && window > 0)
+	fds[nfds++] = pidfd;
+      else if (pidfd >= 0)
+	close (pidfd);
       if ((i + 1) % step == 0)
 	take_sample (i + 1);
     }
+  while (nfds > 0)
+    wait_for_exit (fds, &nfds);
   return NULL;
 }
 
@@ -234,14 +303,18 @@ main (int argc, char **argv)
 {
   if (argc < 3)
     {
-      fputs ("usage: soak CHILD TABLE [COUNT [THREADS]]\n", stderr);
+      fputs ("usage: soak CHILD TABLE [COUNT [THREADS [WINDOW]]]\n",
+	     stderr);
       return 2;
     }
   child_argv[0] = argv[1];
   count = argc > 3 ? atol (argv[3]) : 1000000;
   int nthreads = argc > 4 ? atoi (argv[4]) : 4;
-  if (count < 10 || count % 10 != 0 || nthreads < 1 || nthreads > 64)
-    die ("COUNT must be a multiple of 10, THREADS from 1 to 64");
+  window = argc > 5 ? atoi (argv[5]) : 16;
+  if (count < 10 || count % 10 != 0 || nthreads < 1 || nthreads > 64
+      || window < 0 || window > MAX_WINDOW)
+    die ("COUNT must be a multiple of 10, THREADS from 1 to 64, WINDOW"
+	 " from 0 to %d", MAX_WINDOW);
   step = count / 10;
   FILE *table = fopen (argv[2], "we");
   if (table == NULL)
@@ -256,7 +329,7 @@ main (int argc, char **argv)
   if (pthread_create (&w, NULL, waiter, NULL) != 0)
     die ("cannot create the waiting thread");
   for (int i = 0; i < nthreads; i++)
-    if (pthread_create (&t[i], NULL, spawner, NULL) != 0)
+    if (pthread_create (&t[i], NULL, spawner, (void *) (intptr_t) i) != 0)
       die ("cannot create spawning thread %d", i);
   for (int i = 0; i < nthreads; i++)
     pthread_join (t[i], NULL);
@@ -275,29 +348,34 @@ main (int argc, char **argv)
   fill_sample (&end_sample, count);
 
   fprintf (table, "| children started | s | children/s in the tenth |"
-	   " lasting zombies | RSS (KiB) | descriptors | SUnreclaim (KiB) |"
-	   " task_structs | tasks |\n"
-	   "| -: | -: | -: | -: | -: | -: | -: | -: | -: |\n");
-  int zombies = 0, fds_changed = 0;
+	   " lasting zombies | live children | RSS (KiB) | descriptors |"
+	   " SUnreclaim (KiB) | task_structs | tasks |\n"
+	   "| -: | -: | -: | -: | -: | -: | -: | -: | -: | -: |\n");
+  /* A thread holds up to WINDOW pidfds; with no window, a pidfd_spawn
+     thread holds one for a moment.  */
+  int fds_bound = samples[0].fds + nthreads * (window > 0 ? window : 1);
+  int zombies = 0, fds_over = 0, children_max = 0;
   long rss_min = samples[1].rss_kib, rss_max = rss_min;
   for (int i = 0; i < nsamples; i++)
     {
       const struct sample *p = &samples[i];
-      fprintf (table, "| %ld | %.0f | %.0f | %d | %ld | %d | %ld | %ld |"
+      fprintf (table, "| %ld | %.0f | %.0f | %d | %d | %ld | %d | %ld | %ld |"
 	       " %d |\n", p->n, p->t, i > 0 ? rate (i - 1, i) : 0.0,
-	       p->zombies, p->rss_kib, p->fds, p->sunreclaim_kib,
-	       p->task_structs, p->tasks);
+	       p->zombies, p->children, p->rss_kib, p->fds,
+	       p->sunreclaim_kib, p->task_structs, p->tasks);
       zombies += samples[i].zombies;
-      fds_changed += samples[i].fds != samples[0].fds;
+      fds_over += samples[i].fds > fds_bound;
+      if (samples[i].children > children_max)
+	children_max = samples[i].children;
       if (i > 0 && samples[i].rss_kib < rss_min)
 	rss_min = samples[i].rss_kib;
       if (i > 0 && samples[i].rss_kib > rss_max)
 	rss_max = samples[i].rss_kib;
     }
-  fprintf (table, "| all gone | %.0f | | %d | %ld | %d | %ld | %ld | %d |\n",
-	   end_sample.t, end_sample.zombies, end_sample.rss_kib,
-	   end_sample.fds, end_sample.sunreclaim_kib, end_sample.task_structs,
-	   end_sample.tasks);
+  fprintf (table, "| all gone | %.0f | | %d | %d | %ld | %d | %ld | %ld |"
+	   " %d |\n", end_sample.t, end_sample.zombies, end_sample.children,
+	   end_sample.rss_kib, end_sample.fds, end_sample.sunreclaim_kib,
+	   end_sample.task_structs, end_sample.tasks);
   fclose (table);
 
   int failed = 0;
@@ -311,7 +389,8 @@ main (int argc, char **argv)
   int last = nsamples - 1;
   CHECK (nsamples == SAMPLES, "%d samples of %d", nsamples, SAMPLES);
   CHECK (spawn_errors == 0, "%ld children started with POSIX_SPAWN_AUTOREAP"
-	 " by %d threads in %.0f s; %ld spawns failed%s%s", count, nthreads,
+	 " by %d threads (posix_spawn and pidfd_spawn), at most %d alive"
+	 " each, in %.0f s; %ld spawns failed%s%s", count, nthreads, window,
 	 samples[last].t, (long) spawn_errors,
 	 spawn_errors ? ", first with " : "",
 	 spawn_errors ? strerrorname_np (first_error) : "");
@@ -328,8 +407,13 @@ main (int argc, char **argv)
 	 end_sample.tasks, samples[0].tasks);
   CHECK (zombies == 0, "%d lasting zombies over %d samples", zombies,
 	 nsamples);
-  CHECK (fds_changed == 0, "%d descriptors at the start, %d samples"
-	 " differ", samples[0].fds, fds_changed);
+  if (window > 0)
+    CHECK (children_max <= 2 * nthreads * window, "at most %d live"
+	   " children at a sample (at most %d: 2 * THREADS * WINDOW)",
+	   children_max, 2 * nthreads * window);
+  CHECK (fds_over == 0 && end_sample.fds == samples[0].fds, "%d"
+	 " descriptors at the start, %d at the end; %d samples above %d",
+	 samples[0].fds, end_sample.fds, fds_over, fds_bound);
   CHECK (rss_max - rss_min <= 1024, "RSS from %ld to %ld KiB after the"
 	 " first tenth (at most 1024 KiB apart)", rss_min, rss_max);
   double first = rate (0, 3), end = rate (last - 3, last);

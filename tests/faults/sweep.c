@@ -52,7 +52,8 @@
    "sweep: N passed, N failed"; exits 1 if any failed, 2 if it could not
    run.  */
 
-#define _GNU_SOURCE
+#include "../bench/bench.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -142,7 +143,7 @@ static const char *_Atomic cur_side;
 static _Atomic unsigned int cur_n;
 static _Atomic long watchdog_deadline;
 
-static void __attribute__ ((noreturn, format (printf, 1, 2)))
+void
 die (const char *fmt, ...)
 {
   va_list ap;
@@ -154,7 +155,7 @@ die (const char *fmt, ...)
   exit (2);
 }
 
-static double
+double
 now (void)
 {
   struct timespec ts;
@@ -300,15 +301,9 @@ our_children (pid_t *pids, int max, int *zombies)
     {
       if (e->d_name[0] < '1' || e->d_name[0] > '9')
 	continue;
-      char path[300], buf[512];
-      snprintf (path, sizeof path, "/proc/%s/stat", e->d_name);
-      if (read_file (path, buf, sizeof buf) < 0)
-	continue;
-      char *p = strrchr (buf, ')');
       char state;
       int ppid;
-      if (p == NULL || sscanf (p + 1, " %c %d", &state, &ppid) != 2
-	  || ppid != self)
+      if (proc_stat (e->d_name, &state, &ppid) != 0 || ppid != self)
 	continue;
       if (n < max)
 	pids[n] = atoi (e->d_name);
@@ -322,7 +317,7 @@ our_children (pid_t *pids, int max, int *zombies)
 /* Wait until we have no child left; return false if one is still there
    after WAIT_S seconds, describing it in WHY.  */
 static bool
-wait_children_gone (char *why, size_t size)
+children_gone_within (char *why, size_t size)
 {
   double until = now () + WAIT_S;
   pid_t pid;
@@ -736,7 +731,7 @@ spawn_once (struct setup *st, unsigned int n, const struct snapshot *before,
   if (pidfd >= 0)
     close (pidfd);
   char why[200];
-  if (!wait_children_gone (why, sizeof why))
+  if (!children_gone_within (why, sizeof why))
     fail_why (o, "%s", why);
   if (gate_pidfd >= 0)
     {

@@ -1,0 +1,126 @@
+/* Whether children started as fast as 4 threads can start them pile up
+   in exit the same way automatically reaped or not: the measurement
+   behind docs/faults.md's "Why the soak bounds its children", run by
+   hand in the VM (tests/faults/run does not).  4 threads start COUNT
+   children of CHILD (tests/bench/child.c) with no bound, with
+   POSIX_SPAWN_AUTOREAP or (MODE "wait") without, while a thread reaps
+   the latter with waitpid (-1); every tenth it prints the time, the
+   number of tasks in the system (/proc/loadavg) and the children
+   reaped, and at the end the rate of the starts and the time until the
+   tasks are back to where they were.
+
+   usage: pileup CHILD COUNT autoreap|wait  */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char *child_argv[2];
+static long count;
+static atomic_long started, reaped;
+static posix_spawnattr_t attr;
+static double t0;
+
+static double
+now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The total of /proc/loadavg's "running/total".  */
+static int
+count_tasks (void)
+{
+  FILE *f = fopen ("/proc/loadavg", "re");
+  int running, total;
+  if (f == NULL || fscanf (f, "%*s %*s %*s %d/%d", &running, &total) != 2)
+    {
+      fputs ("pileup: cannot read /proc/loadavg\n", stderr);
+      exit (2);
+    }
+  fclose (f);
+  return total;
+}
+
+static void *
+spawner (void *arg)
+{
+  long i;
+  while ((i = atomic_fetch_add (&started, 1)) < count)
+    {
+      pid_t pid;
+      int ec = posix_spawn (&pid, child_argv[0], NULL, &attr, child_argv,
+			    environ);
+      if (ec != 0)
+	{
+	  fprintf (stderr, "pileup: posix_spawn: %s\n", strerror (ec));
+	  exit (2);
+	}
+      if ((i + 1) % (count / 10) == 0)
+	printf ("%ld started in %.1f s, %d tasks, %ld reaped\n", i + 1,
+		now () - t0, count_tasks (), (long) reaped);
+    }
+  return NULL;
+}
+
+static void *
+reaper (void *arg)
+{
+  for (;;)
+    if (waitpid (-1, NULL, 0) > 0)
+      reaped++;
+    else if (errno == ECHILD)
+      usleep (1000);
+  return NULL;
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc != 4 || (count = atol (argv[2])) < 10
+      || (strcmp (argv[3], "autoreap") != 0 && strcmp (argv[3], "wait") != 0))
+    {
+      fputs ("usage: pileup CHILD COUNT autoreap|wait\n", stderr);
+      return 2;
+    }
+  child_argv[0] = argv[1];
+  posix_spawnattr_init (&attr);
+  if (strcmp (argv[3], "autoreap") == 0
+      && posix_spawnattr_setflags (&attr, POSIX_SPAWN_AUTOREAP) != 0)
+    {
+      fputs ("pileup: cannot set POSIX_SPAWN_AUTOREAP\n", stderr);
+      return 2;
+    }
+  int tasks0 = count_tasks ();
+  t0 = now ();
+  pthread_t w, t[4];
+  /* The reaper stays.  */
+  if (pthread_create (&w, NULL, reaper, NULL) != 0)
+    return 2;
+  tasks0++;
+  for (int i = 0; i < 4; i++)
+    if (pthread_create (&t[i], NULL, spawner, NULL) != 0)
+      return 2;
+  for (int i = 0; i < 4; i++)
+    pthread_join (t[i], NULL);
+  double t_started = now () - t0;
+  int tasks_then = count_tasks ();
+  while (count_tasks () > tasks0 + 2)
+    usleep (10000);
+  double t_gone = now () - t0;
+  printf ("%s: %ld started in %.1f s (%.0f/s), %d tasks then; back to"
+	  " %d tasks at %.1f s (%.0f/s over all)\n", argv[3], count,
+	  t_started, count / t_started, tasks_then, tasks0, t_gone,
+	  count / t_gone);
+  return 0;
+}
