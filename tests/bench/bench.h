@@ -20,7 +20,8 @@ enum strategy
 extern const char *const key[S_COUNT];
 extern const char *const title[S_COUNT];
 
-/* Print "bench: " and the message to stderr and exit with status 2.  */
+/* Print the program's name ("bench: ", "soak: ", "sweep: ") and the
+   message to stderr and exit with status 2.  */
 void die (const char *fmt, ...)
   __attribute__ ((noreturn, format (printf, 1, 2)));
 

@@ -116,7 +116,7 @@ count_children (void)
   DIR *d = opendir ("/proc/self/task");
   if (d == NULL)
     die ("/proc/self/task: %m");
-  int n = 0;
+  int n = 0, read = 0;
   struct dirent *e;
   while ((e = readdir (d)) != NULL)
     {
@@ -126,13 +126,18 @@ count_children (void)
       snprintf (path, sizeof path, "/proc/self/task/%s/children", e->d_name);
       FILE *f = fopen (path, "re");
       if (f == NULL)
-	continue;
+	continue;		/* The thread has exited.  */
+      read++;
       int pid;
       while (fscanf (f, "%d", &pid) == 1)
 	n++;
       fclose (f);
     }
   closedir (d);
+  /* Our own thread at least: without CONFIG_PROC_CHILDREN there is no
+     such file.  */
+  if (read == 0)
+    die ("/proc/self/task/*/children: cannot be read");
   return n;
 }
 

@@ -1,8 +1,8 @@
 /* The soak of "make check-faults" (tests/faults/run), in the VM on the
    project's Linux 7.2: COUNT children (1,000,000) started with
    POSIX_SPAWN_AUTOREAP by THREADS threads (4), the program CHILD
-   (tests/bench/child.c, which exits at once), half of the threads with
-   posix_spawn and half with pidfd_spawn.  Each thread keeps at most
+   (tests/bench/child.c, which exits at once), the even-numbered threads
+   with posix_spawn and the odd-numbered ones with pidfd_spawn.  Each thread keeps at most
    WINDOW (16) of its children alive: it holds a pidfd for each (pidfd_open
    after posix_spawn) and, with WINDOW alive, waits for one of them to
    poll readable, as a caller that starts helpers and does not wait for
@@ -21,16 +21,18 @@
    and the rate of that tenth.  Passes if every spawn returned 0; the
    waits never returned a child and waitpid always failed with ECHILD;
    no sample saw a lasting zombie; no sample saw more than 2 * THREADS *
-   WINDOW live children (a child's pidfd polls readable a moment before
-   the kernel releases it) or more descriptors than THREADS * WINDOW
-   above the start; RSS stayed within 1 MiB from the first tenth on (the
+   WINDOW live children (THREADS * WINDOW that have not exited, and
+   slack: a child's pidfd polls readable a moment before the kernel
+   releases it, and /proc's list of children is not read at one
+   instant; not checked without a WINDOW) or more descriptors than
+   THREADS * WINDOW above the start; RSS stayed within 1 MiB from the first tenth on (the
    threads' first samples allocate); once the children are gone, none is
    left, the descriptors are those of the start, and the kernel has no
    more tasks than at the start (2 more at most: the VM's own come and
    go); and the last three tenths were started at least 0.75 times as
    fast as the first three (the host is shared, so the rate is noisy).
-   A soak where no spawn returns, or no child exits, for 60 s fails at
-   once.  Prints "PASS: ..." or "FAIL: ..." for each, the samples to
+   A soak where a spawn does not return, or no child of a thread exits,
+   in 60 s fails at once.  Prints "PASS: ..." or "FAIL: ..." for each, the samples to
    TABLE as Markdown, and exits 1 if any check failed.
 
    usage: soak CHILD TABLE [COUNT [THREADS [WINDOW]]]  */
@@ -49,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,6 +68,9 @@ static atomic_int first_error;
 static atomic_long waitpid_calls, waitpid_returned, waitpid_zero;
 static atomic_long waitpid_other_errors;
 static atomic_bool spawning_done;
+/* When each spawning thread's current spawn began (0 between spawns),
+   for the watchdog.  */
+static _Atomic double spawn_began[64];
 
 struct sample
 {
@@ -205,9 +211,12 @@ wait_for_exit (int *fds, int *n)
   /* From the end, so that the pidfd moved into a freed slot has been
      looked at already.  */
   for (int i = *n - 1; i >= 0; i--)
-    if (p[i].revents != 0)
+    if (p[i].revents & (POLLNVAL | POLLERR))
+      die ("pidfd %d: poll returned %#x", fds[i], p[i].revents);
+    else if (p[i].revents != 0)
       {
-	close (fds[i]);
+	if (close (fds[i]) != 0)
+	  die ("close of pidfd %d: %m", fds[i]);
 	fds[i] = fds[--*n];
       }
 }
@@ -217,7 +226,8 @@ wait_for_exit (int *fds, int *n)
 static void *
 spawner (void *arg)
 {
-  bool use_pidfd = (intptr_t) arg % 2 != 0;
+  int self = (intptr_t) arg;
+  bool use_pidfd = self % 2 != 0;
   int fds[MAX_WINDOW], nfds = 0;
   long i;
   while ((i = atomic_fetch_add (&started, 1)) < count)
@@ -226,11 +236,13 @@ spawner (void *arg)
 	wait_for_exit (fds, &nfds);
       pid_t pid;
       int pidfd = -1;
+      spawn_began[self] = now ();
       int ec = (use_pidfd
 		? pidfd_spawn (&pidfd, child_argv[0], NULL, &attr, child_argv,
 			       environ)
 		: posix_spawn (&pid, child_argv[0], NULL, &attr, child_argv,
 			       environ));
+      spawn_began[self] = 0;
       if (ec != 0 && atomic_fetch_add (&spawn_errors, 1) == 0)
 	first_error = ec;
       /* The kernel hands out PIDs in turn: PID is not another process's
@@ -251,13 +263,12 @@ spawner (void *arg)
   return NULL;
 }
 
-/* The waits; and the watchdog: a soak in which no spawn has returned
-   for 60 s fails at once.  */
+/* The waits; and the watchdog: a soak in which a spawn has not
+   returned in 60 s fails at once.  */
 static void *
 waiter (void *arg)
 {
-  long last_started = -1;
-  double last_progress = now ();
+  int nthreads = (intptr_t) arg;
   while (!spawning_done)
     {
       int status;
@@ -274,21 +285,30 @@ waiter (void *arg)
 	  && info.si_pid != 0 && waitpid_returned++ == 0)
 	fprintf (stderr, "soak: waitid (P_ALL, __WALL) returned %d\n",
 		 (int) info.si_pid);
-      if (started != last_started)
+      for (int i = 0; i < nthreads; i++)
 	{
-	  last_started = started;
-	  last_progress = now ();
-	}
-      else if (started < count && now () - last_progress > 60)
-	{
-	  printf ("FAIL: soak: no spawn returned in 60 s, at %ld\n",
-		  last_started);
-	  fflush (stdout);
-	  _exit (1);
+	  double began = spawn_began[i];
+	  if (began != 0 && now () - began > 60)
+	    {
+	      printf ("FAIL: soak: a spawn of thread %d has not returned in"
+		      " 60 s\n", i);
+	      fflush (stdout);
+	      _exit (1);
+	    }
 	}
       usleep (10000);
     }
   return NULL;
+}
+
+/* ARG as a number, or -1 if it is not one.  */
+static long
+number (const char *arg)
+{
+  char *end;
+  errno = 0;
+  long v = strtol (arg, &end, 10);
+  return errno == 0 && end != arg && *end == '\0' ? v : -1;
 }
 
 /* The rate of the children from sample A to sample B.  */
@@ -308,13 +328,19 @@ main (int argc, char **argv)
       return 2;
     }
   child_argv[0] = argv[1];
-  count = argc > 3 ? atol (argv[3]) : 1000000;
-  int nthreads = argc > 4 ? atoi (argv[4]) : 4;
-  window = argc > 5 ? atoi (argv[5]) : 16;
-  if (count < 10 || count % 10 != 0 || nthreads < 1 || nthreads > 64
-      || window < 0 || window > MAX_WINDOW)
+  count = argc > 3 ? number (argv[3]) : 1000000;
+  long nthreads_arg = argc > 4 ? number (argv[4]) : 4;
+  long window_arg = argc > 5 ? number (argv[5]) : 16;
+  if (count < 10 || count % 10 != 0 || nthreads_arg < 1 || nthreads_arg > 64
+      || window_arg < 0 || window_arg > MAX_WINDOW)
     die ("COUNT must be a multiple of 10, THREADS from 1 to 64, WINDOW"
 	 " from 0 to %d", MAX_WINDOW);
+  int nthreads = nthreads_arg;
+  window = window_arg;
+  struct rlimit nofile;
+  if (getrlimit (RLIMIT_NOFILE, &nofile) != 0
+      || nofile.rlim_cur < (rlim_t) count_fds () + nthreads * window + 16)
+    die ("THREADS * WINDOW pidfds would not fit in RLIMIT_NOFILE");
   step = count / 10;
   FILE *table = fopen (argv[2], "we");
   if (table == NULL)
@@ -326,7 +352,7 @@ main (int argc, char **argv)
   pthread_t w, t[64];
   t0 = now ();
   take_sample (0);
-  if (pthread_create (&w, NULL, waiter, NULL) != 0)
+  if (pthread_create (&w, NULL, waiter, (void *) (intptr_t) nthreads) != 0)
     die ("cannot create the waiting thread");
   for (int i = 0; i < nthreads; i++)
     if (pthread_create (&t[i], NULL, spawner, (void *) (intptr_t) i) != 0)
@@ -388,10 +414,14 @@ main (int argc, char **argv)
   } while (0)
   int last = nsamples - 1;
   CHECK (nsamples == SAMPLES, "%d samples of %d", nsamples, SAMPLES);
+  char bound[64] = "no bound";
+  if (window > 0)
+    snprintf (bound, sizeof bound, "at most %d alive each", window);
   CHECK (spawn_errors == 0, "%ld children started with POSIX_SPAWN_AUTOREAP"
-	 " by %d threads (posix_spawn and pidfd_spawn), at most %d alive"
-	 " each, in %.0f s; %ld spawns failed%s%s", count, nthreads, window,
-	 samples[last].t, (long) spawn_errors,
+	 " by %d threads (%d with posix_spawn, %d with pidfd_spawn), %s,"
+	 " in %.0f s; %ld spawns failed%s%s", count, nthreads,
+	 (nthreads + 1) / 2, nthreads / 2, bound, samples[last].t,
+	 (long) spawn_errors,
 	 spawn_errors ? ", first with " : "",
 	 spawn_errors ? strerrorname_np (first_error) : "");
   CHECK (waitpid_returned == 0 && waitpid_zero == 0
@@ -408,8 +438,8 @@ main (int argc, char **argv)
   CHECK (zombies == 0, "%d lasting zombies over %d samples", zombies,
 	 nsamples);
   if (window > 0)
-    CHECK (children_max <= 2 * nthreads * window, "at most %d live"
-	   " children at a sample (at most %d: 2 * THREADS * WINDOW)",
+    CHECK (children_max <= 2 * nthreads * window, "%d live children at"
+	   " most at a sample (limit %d: 2 * THREADS * WINDOW)",
 	   children_max, 2 * nthreads * window);
   CHECK (fds_over == 0 && end_sample.fds == samples[0].fds, "%d"
 	 " descriptors at the start, %d at the end; %d samples above %d",
