@@ -19,6 +19,9 @@
 #   make check-faults  fail each of the kernel's allocations for a spawn in
 #                   turn on check-kernel's Linux 7.2, and soak 1,000,000
 #                   children (slow)
+#   make check-glib GLib 2.74.6 with callers/glib: its spawn tests on
+#                   three kernels, the way taken, waitpid (-1), the
+#                   measurement against the double fork (slow)
 #
 # See README.md.
 
@@ -98,10 +101,14 @@ bench: install vm
 refresh:
 	tests/build/refresh-project $(src)
 
-# The hand-over: patch series, combined patch, Debian quilt patch (dist/).
+# The hand-over: patch series, combined patch, Debian quilt patch, and
+# the patches for callers (GLib) with their merge-request texts (dist/).
 dist: src
 	tests/dist/make-dist
 	tests/kernel/make-dist
+	rm -rf dist/callers
+	mkdir -p dist
+	cp -R callers dist/callers
 
 # Too slow for make check: a full glibc build in build/series-check, then
 # an incremental one after each commit of the series (25 to 40 min,
@@ -123,6 +130,14 @@ check-kernel: install vm
 .PHONY: check-faults
 check-faults: install vm
 	@tests/faults/run
+
+# Too slow for make check: GLib 2.74.6 built as released and with
+# callers/glib, against build/sysroot, its spawning tests on the
+# host, Debian's 7.2 and the fixed 7.2, and what AUTOREAP buys it
+# (tests/glib/run).
+.PHONY: check-glib
+check-glib: install vm
+	@tests/glib/run
 
 # Too slow for make check: glibc for i686, aarch64 and hppa with Debian
 # 12's cross compilers, in build/ports (tests/ports/run).
