@@ -6,7 +6,9 @@
    to wait for: the double fork's grandchild, or an automatically reaped
    child on a kernel with the project's fix), "0" (a child counted as
    running: an automatically reaped child after its exec on a kernel
-   without the fix) or "pid N".  make check-glib (tests/glib/run) runs
+   without the fix) or "pid N"; then "ours" if the child is ours (its
+   parent is this process: GLib spawned it directly, with automatic
+   reaping), "not ours" if it is not (the double fork's grandchild).  make check-glib (tests/glib/run) runs
    it with both GLibs on every kernel.
 
    usage: waitpid-visibility  */
@@ -15,6 +17,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,9 +26,10 @@ main (void)
 {
   gchar *argv[] = { (gchar *) "sleep", (gchar *) "2", NULL };
   GError *error = NULL;
+  GPid pid;
   if (!g_spawn_async (NULL, argv, NULL,
 		      G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN,
-		      NULL, NULL, NULL, &error))
+		      NULL, NULL, &pid, &error))
     {
       fprintf (stderr, "waitpid-visibility: %s\n", error->message);
       return 2;
@@ -34,10 +38,27 @@ main (void)
   int status;
   pid_t r = waitpid (-1, &status, WNOHANG);
   if (r < 0 && errno == ECHILD)
-    puts ("ECHILD");
+    fputs ("ECHILD", stdout);
   else if (r == 0)
-    puts ("0");
+    fputs ("0", stdout);
   else
-    printf ("pid %d\n", (int) r);
+    printf ("pid %d", (int) r);
+  /* The parent: the field after the ")" that ends the command's name and
+     the state.  */
+  char path[64], buf[512];
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  FILE *f = fopen (path, "re");
+  size_t len = f != NULL ? fread (buf, 1, sizeof buf - 1, f) : 0;
+  if (f != NULL)
+    fclose (f);
+  buf[len] = '\0';
+  char *p = strrchr (buf, ')');
+  int ppid;
+  if (p == NULL || sscanf (p + 1, " %*c %d", &ppid) != 1)
+    {
+      fprintf (stderr, "waitpid-visibility: cannot read %s\n", path);
+      return 2;
+    }
+  puts (ppid == getpid () ? " ours" : " not ours");
   return 0;
 }
