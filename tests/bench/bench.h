@@ -52,6 +52,7 @@ struct result
 long proc_number (const char *path, const char *key);
 int proc_stat (const char *pid, char *state, int *ppid);
 int count_fds (void);
+int count_tasks (void);
 void count_processes (int *procs, int *zombies);
 int lasting_zombies (void);
 int count_children (void);

@@ -68,6 +68,19 @@ proc_stat (const char *pid, char *state, int *ppid)
   return p != NULL && sscanf (p + 1, " %c %d", state, ppid) == 2 ? 0 : -1;
 }
 
+/* The number of tasks in the system: the total of /proc/loadavg's
+   "running/total".  */
+int
+count_tasks (void)
+{
+  FILE *f = fopen ("/proc/loadavg", "re");
+  int running, total = -1;
+  if (f == NULL || fscanf (f, "%*s %*s %*s %d/%d", &running, &total) != 2)
+    die ("/proc/loadavg: cannot read the number of tasks");
+  fclose (f);
+  return total;
+}
+
 /* Count the processes in the system and those of them that are zombies.
    A process may vanish while it is read: it is then not counted.  */
 void

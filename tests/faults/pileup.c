@@ -12,16 +12,17 @@
 
    Build and run it (as tests/faults/run does the soak):
      tests/build/cc -O2 -Wall -o build/exp/pileup tests/faults/pileup.c \
-       -lpthread
+       tests/bench/proc.c -lpthread
      tests/vm/run-in-vm --kernel build/kernel/bzImage -- sh -c \
        'cp build/faults/soak-child /tmp/c && build/exp/pileup /tmp/c 20000 wait'
 
    usage: pileup CHILD COUNT autoreap|wait  */
 
-#define _GNU_SOURCE
+#include "../bench/bench.h"
+
 #include <errno.h>
 #include <pthread.h>
-#include <spawn.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -37,27 +38,24 @@ static atomic_long started, reaped;
 static posix_spawnattr_t attr;
 static double t0;
 
-static double
+void
+die (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  fputs ("pileup: ", stderr);
+  vfprintf (stderr, fmt, ap);
+  fputc ('\n', stderr);
+  va_end (ap);
+  exit (2);
+}
+
+double
 now (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* The total of /proc/loadavg's "running/total".  */
-static int
-count_tasks (void)
-{
-  FILE *f = fopen ("/proc/loadavg", "re");
-  int running, total;
-  if (f == NULL || fscanf (f, "%*s %*s %*s %d/%d", &running, &total) != 2)
-    {
-      fputs ("pileup: cannot read /proc/loadavg\n", stderr);
-      exit (2);
-    }
-  fclose (f);
-  return total;
 }
 
 static void *
@@ -70,10 +68,7 @@ spawner (void *arg)
       int ec = posix_spawn (&pid, child_argv[0], NULL, &attr, child_argv,
 			    environ);
       if (ec != 0)
-	{
-	  fprintf (stderr, "pileup: posix_spawn: %s\n", strerror (ec));
-	  exit (2);
-	}
+	die ("posix_spawn: %s", strerror (ec));
       if ((i + 1) % (count / 10) == 0)
 	printf ("%ld started in %.1f s, %d tasks, %ld reaped\n", i + 1,
 		now () - t0, count_tasks (), (long) reaped);
@@ -107,10 +102,7 @@ main (int argc, char **argv)
   if (posix_spawnattr_init (&attr) != 0
       || (autoreap
 	  && posix_spawnattr_setflags (&attr, POSIX_SPAWN_AUTOREAP) != 0))
-    {
-      fputs ("pileup: cannot set POSIX_SPAWN_AUTOREAP\n", stderr);
-      return 2;
-    }
+    die ("cannot set POSIX_SPAWN_AUTOREAP");
   int tasks0 = count_tasks ();
   t0 = now ();
   pthread_t w, t[4];

@@ -146,19 +146,6 @@ lasting_child_zombies (void)
   return lasting;
 }
 
-/* The number of tasks in the system: the total of /proc/loadavg's
-   "running/total".  */
-static int
-count_tasks (void)
-{
-  FILE *f = fopen ("/proc/loadavg", "re");
-  int running, total = -1;
-  if (f == NULL || fscanf (f, "%*s %*s %*s %d/%d", &running, &total) != 2)
-    die ("/proc/loadavg: cannot read the number of tasks");
-  fclose (f);
-  return total;
-}
-
 static void
 fill_sample (struct sample *s, long n)
 {
