@@ -94,20 +94,28 @@ supervisor (void *closure)
 	resp.error = -ENOMEM;
       else
 	resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+      /* A call let through may return, and the test read the count,
+	 before the supervisor runs again: count it first.  A failed call
+	 is counted after, since the spawning thread's next call is only
+	 answered after that.  */
+      if (spawning && !fail)
+	__atomic_fetch_add (&passed_calls, 1, __ATOMIC_RELEASE);
       if (ioctl (listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0)
 	{
+	  int err = errno;
+	  if (spawning && !fail)
+	    __atomic_fetch_sub (&passed_calls, 1, __ATOMIC_RELEASE);
 	  /* The call was interrupted and will be made again.  */
-	  if (errno == ENOENT)
+	  if (err == ENOENT)
 	    continue;
 	  /* Linux before 5.5 cannot let the call through.  */
-	  if (errno == EINVAL && !fail)
+	  if (err == EINVAL && !fail)
 	    FAIL_UNSUPPORTED ("no SECCOMP_USER_NOTIF_FLAG_CONTINUE");
+	  errno = err;
 	  FAIL_EXIT1 ("SECCOMP_IOCTL_NOTIF_SEND: %m");
 	}
       if (fail)
 	__atomic_store_n (&failed_calls, 1, __ATOMIC_RELEASE);
-      else if (spawning)
-	__atomic_fetch_add (&passed_calls, 1, __ATOMIC_RELEASE);
     }
   return NULL;
 }
