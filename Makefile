@@ -101,11 +101,13 @@ bench: install vm
 refresh:
 	tests/build/refresh-project $(src)
 
-# The hand-over: patch series, combined patch, Debian quilt patch, and
-# the patches for callers (GLib) with their merge-request texts (dist/).
+# The hand-over: patch series, combined patch, Debian quilt patch, the
+# man-pages series, and the patches for callers (GLib) with their
+# merge-request texts (dist/).
 dist: src
 	tests/dist/make-dist
 	tests/kernel/make-dist
+	tests/manpages/series
 	rm -rf dist/callers
 	mkdir -p dist
 	cp -R callers dist/callers
