@@ -22,6 +22,9 @@
 #   make check-glib GLib 2.74.6 with callers/glib: its spawn tests on
 #                   three kernels, the way taken, waitpid (-1), the
 #                   measurement against the double fork (slow)
+#   make check-deb  Debian's glibc built with dist/debian in a sid root,
+#                   installed in a copy of it and used there on the host
+#                   kernel and on Linux 7.2 (slow)
 #
 # See README.md.
 
@@ -140,6 +143,14 @@ check-faults: install vm
 .PHONY: check-glib
 check-glib: install vm
 	@tests/glib/run
+
+# Too slow for make check: Debian's glibc source package with dist/debian,
+# built with dpkg-buildpackage in a sid root made with mmdebstrap
+# (build/deb), its packages installed into a copy of that root and used
+# there on the host kernel and in the VM (tests/deb/run).
+.PHONY: check-deb
+check-deb: dist vm
+	@tests/deb/run
 
 # Too slow for make check: glibc for i686, aarch64 and hppa with Debian
 # 12's cross compilers, in build/ports (tests/ports/run).
