@@ -52,7 +52,6 @@
 #include <errno.h>
 #include <gnu/libc-version.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,26 +69,6 @@ static const enum strategy quiet_strat[NQUIET] =
 {
   S_WAIT, S_AUTOREAP, S_SIGIGN, S_FLOOR
 };
-
-void
-die (const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  fputs ("bench: ", stderr);
-  vfprintf (stderr, fmt, ap);
-  va_end (ap);
-  fputc ('\n', stderr);
-  exit (2);
-}
-
-double
-now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 void
 add (struct samples *s, double x)

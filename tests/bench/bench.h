@@ -1,6 +1,6 @@
 /* What the parts of the benchmark share: bench.c (the rounds, the
    series, the soak and bench.json), spawn.c (the strategies) and proc.c
-   (what /proc says).  tests/bench/report renders bench.json.  */
+   (what /proc says, and die and now).  tests/bench/report renders bench.json.  */
 
 #ifndef BENCH_H
 #define BENCH_H
@@ -20,12 +20,13 @@ enum strategy
 extern const char *const key[S_COUNT];
 extern const char *const title[S_COUNT];
 
-/* Print the program's name ("bench: ", "soak: ", "sweep: ") and the
-   message to stderr and exit with status 2.  */
+/* Print the program's name ("bench: ", "soak: ", "sweep: ", from
+   program_invocation_short_name) and the message to stderr and exit
+   with status 2.  (proc.c.)  */
 void die (const char *fmt, ...)
   __attribute__ ((noreturn, format (printf, 1, 2)));
 
-/* Seconds on CLOCK_MONOTONIC.  */
+/* Seconds on CLOCK_MONOTONIC.  (proc.c.)  */
 double now (void);
 
 /* A growing list of numbers.  */

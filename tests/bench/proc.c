@@ -1,15 +1,41 @@
 /* What the benchmark reads from /proc: one helper for the figures of
    /proc/self/status, /proc/meminfo and /proc/slabinfo, and the counts
-   of descriptors, processes, zombies and children.  */
+   of descriptors, processes, zombies and children.  With die and now,
+   which the benchmark and the programs of tests/faults share too.  */
 
 #include "bench.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+void
+die (const char *fmt, ...)
+{
+  int err = errno;		/* For %m.  */
+  va_list ap;
+  va_start (ap, fmt);
+  fprintf (stderr, "%s: ", program_invocation_short_name);
+  errno = err;
+  vfprintf (stderr, fmt, ap);
+  va_end (ap);
+  fputc ('\n', stderr);
+  exit (2);
+}
+
+double
+now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 /* Return the first number on the line of PATH that starts with KEY
    followed by ':' or a blank ("VmRSS" in /proc/self/status, "Slab" in

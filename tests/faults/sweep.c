@@ -143,26 +143,6 @@ static const char *_Atomic cur_side;
 static _Atomic unsigned int cur_n;
 static _Atomic long watchdog_deadline;
 
-void
-die (const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  fputs ("sweep: ", stderr);
-  vfprintf (stderr, fmt, ap);
-  fputc ('\n', stderr);
-  va_end (ap);
-  exit (2);
-}
-
-double
-now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The watchdog: a thread, since posix_spawn blocks every signal in the
    calling thread.  */
 static void *
