@@ -13,7 +13,7 @@
 
    usage: spawn-bench [-r MIB] CHILD COUNT ROUNDS  */
 
-#define _GNU_SOURCE
+#include "../bench/bench.h"	/* now, proc_stat: tests/bench/proc.c.  */
 #include <glib.h>
 
 #include <dirent.h>
@@ -23,13 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Seconds on GLib's monotonic clock.  */
-static double
-now (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
 
 static int
 compare (const void *a, const void *b)
@@ -47,20 +40,10 @@ our_zombies (void)
   struct dirent *e;
   while (d != NULL && (e = readdir (d)) != NULL)
     {
-      char path[300], buf[512];
-      if (e->d_name[0] < '1' || e->d_name[0] > '9')
-	continue;
-      snprintf (path, sizeof path, "/proc/%s/stat", e->d_name);
-      FILE *f = fopen (path, "re");
-      if (f == NULL)
-	continue;
-      size_t len = fread (buf, 1, sizeof buf - 1, f);
-      fclose (f);
-      buf[len] = '\0';
-      char *p = strrchr (buf, ')');
       char state;
       int ppid;
-      if (p != NULL && sscanf (p + 1, " %c %d", &state, &ppid) == 2
+      if (e->d_name[0] >= '1' && e->d_name[0] <= '9'
+	  && proc_stat (e->d_name, &state, &ppid) == 0
 	  && ppid == getpid () && state == 'Z')
 	n++;
     }

@@ -13,6 +13,7 @@
 
    usage: waitpid-visibility  */
 
+#include "../bench/bench.h"	/* proc_stat: tests/bench/proc.c.  */
 #include <glib.h>
 
 #include <errno.h>
@@ -43,20 +44,14 @@ main (void)
     fputs ("0", stdout);
   else
     printf ("pid %d", (int) r);
-  /* The parent: the field after the ")" that ends the command's name and
-     the state.  */
-  char path[64], buf[512];
-  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
-  FILE *f = fopen (path, "re");
-  size_t len = f != NULL ? fread (buf, 1, sizeof buf - 1, f) : 0;
-  if (f != NULL)
-    fclose (f);
-  buf[len] = '\0';
-  char *p = strrchr (buf, ')');
+  /* The child's parent.  */
+  char name[32], state;
   int ppid;
-  if (p == NULL || sscanf (p + 1, " %*c %d", &ppid) != 1)
+  snprintf (name, sizeof name, "%d", (int) pid);
+  if (proc_stat (name, &state, &ppid) != 0)
     {
-      fprintf (stderr, "waitpid-visibility: cannot read %s\n", path);
+      fprintf (stderr, "waitpid-visibility: cannot read /proc/%s/stat\n",
+	       name);
       return 2;
     }
   puts (ppid == getpid () ? " ours" : " not ours");
