@@ -8,6 +8,10 @@
 #                              last 15 lines if it is longer than 30)
 #   skip NAME                  print "SKIP: NAME"
 #   check NAME COMMAND...      run COMMAND (output to $tmp/log): pass or fail
+#   expect_lines NAME FILE LINE...
+#                              pass if each LINE is a whole line of FILE,
+#                              else fail showing the first missing one and
+#                              FILE
 #   finish                     exit 1 if anything failed, else 0
 #   $tmp                       a directory removed at exit
 
@@ -36,5 +40,18 @@ check ()
   else
     fail "$_name" "$tmp/log"
   fi
+}
+expect_lines ()
+{
+  _name=$1 _file=$2
+  shift 2
+  for _l in "$@"; do
+    if ! grep -qxF -- "$_l" "$_file"; then
+      { echo "no line '$_l' in $_file:"; cat "$_file"; } > "$tmp/why"
+      fail "$_name" "$tmp/why"
+      return 1
+    fi
+  done
+  pass "$_name"
 }
 finish () { exit "$failed"; }
