@@ -13,10 +13,11 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
-#include <signal.h>
+#include <poll.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,6 +46,14 @@ main (void)
       return 1;
     }
 
+  /* Polls readable once the child has exited.  */
+  int pidfd = pidfd_open (pid, 0);
+  if (pidfd < 0)
+    {
+      perror ("exec-caveat: pidfd_open");
+      return 1;
+    }
+
   pid_t w = waitpid (-1, &status, WNOHANG);
   if (w == 0)
     puts ("WNOHANG: 0");
@@ -55,13 +64,15 @@ main (void)
 
   w = waitpid (-1, &status, 0);
   int err = errno;
-  /* kill (pid, 0) fails with ESRCH once the child is gone (sleep 1 leaves
-     no time for its PID to be reused).  */
-  int gone = kill (pid, 0) != 0 && errno == ESRCH;
+  /* Not kill (pid, 0): the child's PID stays for a moment after its
+     exit, while the kernel releases it.  */
+  struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+  int gone = poll (&pfd, 1, 0) == 1;
   if (w < 0 && err == ECHILD)
     printf ("blocking: ECHILD %s\n",
 	    gone ? "after the child exited" : "at once");
   else
     printf ("blocking: %d\n", (int) w);
+  close (pidfd);
   return 0;
 }
